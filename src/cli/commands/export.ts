@@ -1,0 +1,98 @@
+import { Command, Option } from 'commander';
+import { createQueryLayer } from '../../query/query-layer.js';
+import { runExport } from '../../export/run-export.js';
+import type { DestinationResult } from '../../export/run-export.js';
+import { selectDestinations } from '../../export/select-destinations.js';
+import { destinations } from '../../destinations/registry.js';
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
+import type { GlobalOptions, Output } from '../io.js';
+import { openDatabase, readConfiguration } from '../session.js';
+import { printResults } from '../print-results.js';
+
+interface ExportOptions {
+  all?: boolean;
+  destination: string[];
+  force?: boolean;
+  dryRun?: boolean;
+  since?: string;
+  json?: boolean;
+}
+
+export function exportCommand(
+  run: (action: (output: Output, globals: GlobalOptions) => Promise<number>) => void,
+): Command {
+  return new Command('export')
+    .description('run one export pass to the destinations that are due, record it in export_logs, and exit')
+    .option('--all', 'every enabled destination that is due')
+    .addOption(
+      new Option(
+        '--destination <name>',
+        `only this destination (repeatable): ${[...destinations.keys()].join(', ')}`,
+      )
+        .argParser((value: string, previous: string[] = []) => [...previous, value])
+        .default([]),
+    )
+    .option('--force', 'ignore the interval: export even if the last success is recent')
+    .option('--dry-run', 'read the data and show what would be sent; send nothing, record nothing')
+    .option('--since <YYYY-MM-DD>', 're-send history from that day on (backfill or repair)')
+    .option('--json', 'print the results (and with --dry-run the payloads) as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  med-export export --all                          # from cron or the systemd timer
+  med-export export --destination mqtt --force     # now, whatever the interval
+  med-export export --all --dry-run --json         # what would be sent, as JSON
+  med-export export --destination victoriametrics --since 2024-01-01
+
+Exit status: 0 every destination that ran succeeded (or none was due), 1 one failed, 2 usage or configuration error.`,
+    )
+    .action(function (this: Command) {
+      const options = this.opts<ExportOptions>();
+      run((output, globals) => exportAction(output, globals, options));
+    });
+}
+
+async function exportAction(output: Output, globals: GlobalOptions, options: ExportOptions): Promise<number> {
+  if (options.since !== undefined && !isDate(options.since)) {
+    throw new UsageError(`--since: "${options.since}" is not a date; expected YYYY-MM-DD`);
+  }
+  const config = await readConfiguration(output, globals);
+  const selected = selectDestinations(destinations, config, {
+    all: options.all ?? false,
+    names: options.destination,
+  });
+  if (selected.length === 0) {
+    output.log.info('no destination is enabled: set MQTT_ENABLED=true (or another destination) to export');
+    return EXIT_OK;
+  }
+  const session = await openDatabase(config, output);
+  let results: DestinationResult[];
+  try {
+    results = await runExport({
+      db: session.db,
+      query: createQueryLayer(session.db),
+      config,
+      selected,
+      force: options.force ?? false,
+      dryRun: options.dryRun ?? false,
+      since: options.since ?? null,
+      now: new Date(),
+      log: output.log,
+      signal: output.io.signal,
+    });
+  } finally {
+    await session.close();
+  }
+  printResults(output, results, { json: options.json ?? false, dryRun: options.dryRun ?? false });
+  const failed = results.some((result) => result.status === 'error' || result.status === 'partial');
+  return failed || output.io.signal.aborted ? EXIT_FAILED : EXIT_OK;
+}
+
+function isDate(text: string): boolean {
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(text) &&
+    !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) &&
+    new Date(`${text}T00:00:00Z`).toISOString().startsWith(text)
+  );
+}

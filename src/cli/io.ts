@@ -1,0 +1,48 @@
+import { Chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
+import type { Environment } from '../config/load-config.js';
+import type { Logger, LogLevel } from '../logger.js';
+import { createLogger } from '../logger.js';
+import { redact } from '../redact.js';
+
+/** Where a command reads its environment and writes its output: the process, or a test's buffers. */
+export interface CliIo {
+  env: Environment;
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Colours and the spinner only on a terminal, so cron mail and journald stay clean. */
+  isTTY: boolean;
+  /** Aborted on SIGTERM/SIGINT: destinations stop after the current batch and the run is recorded. */
+  signal: AbortSignal;
+}
+
+export interface GlobalOptions {
+  config?: string;
+  verbose?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+export interface Output {
+  io: CliIo;
+  log: Logger;
+  color: ChalkInstance;
+  verbose: boolean;
+  quiet: boolean;
+  /** A line on stdout, secrets removed. */
+  print(line: string): void;
+}
+
+export function createOutput(io: CliIo, options: GlobalOptions): Output {
+  const level: LogLevel = options.verbose ? 'verbose' : options.quiet ? 'quiet' : 'normal';
+  const colorful = io.isTTY && options.color !== false && !io.env.NO_COLOR;
+  return {
+    io,
+    log: createLogger(level, io.stderr),
+    color: new Chalk({ level: colorful ? 1 : 0 }),
+    verbose: level === 'verbose',
+    quiet: level === 'quiet',
+    print: (line) => io.stdout(`${redact(line)}\n`),
+  };
+}

@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import { loadConfig } from '../config/load-config.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import { ConfigError } from '../config/config-error.js';
+import { connect } from '../db/connect.js';
+import { explainDatabaseError } from '../db/explain-db-error.js';
+import { migrate } from '../db/migrate.js';
+import type { Database } from '../db/tables.js';
+import { destinations } from '../destinations/registry.js';
+import type { GlobalOptions, Output } from './io.js';
+
+/** A failure outside any destination (the database, mostly): exit 1 with this message. */
+export class RunError extends Error {}
+
+export async function readConfiguration(output: Output, options: GlobalOptions): Promise<LoadedConfig> {
+  const config = await loadConfig({
+    env: output.io.env,
+    cwd: output.io.cwd,
+    destinations: [...destinations.values()],
+    ...(options.config ? { configPath: options.config } : {}),
+  });
+  for (const warning of config.warnings) output.log.warn(warning);
+  if (config.file) output.log.debug(`configuration file: ${config.file}`);
+  return config;
+}
+
+export interface DatabaseSession {
+  db: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+/** Connects to DATABASE_URL and brings med-export's own tables up to date. */
+export async function openDatabase(config: LoadedConfig, output: Output): Promise<DatabaseSession> {
+  const url = config.databaseUrl;
+  if (!url) {
+    throw new ConfigError('DATABASE_URL', undefined, "a PostgreSQL URL of MyElectricalData's database");
+  }
+  const db = connect(url);
+  try {
+    const applied = await migrate(db);
+    for (const name of applied) output.log.info(`applied migration ${name}`);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw new RunError(explainDatabaseError(unwrap(error), url));
+  }
+  return { db, close: () => db.destroy() };
+}
+
+function unwrap(error: unknown): unknown {
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  return cause && typeof cause === 'object' && 'code' in cause ? cause : error;
+}

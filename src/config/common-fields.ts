@@ -1,0 +1,68 @@
+import { DATA_KINDS } from '../destinations/destination.js';
+import {
+  booleanField,
+  enumListField,
+  integerField,
+  optional,
+  stringField,
+  stringListField,
+  urlField,
+} from './fields.js';
+
+export const DEFAULT_EXPORT_DATA = [
+  'consumption_daily',
+  'consumption_monthly',
+  'production_daily',
+  'production_monthly',
+  'tempo',
+  'ecowatt',
+] as const;
+
+/** Options every destination has; environment `{DESTINATION}_{KEY}`. */
+export const commonDestinationFields = {
+  enabled: booleanField({ default: false, describe: 'export to this destination' }),
+  interval: integerField({
+    default: 60,
+    min: 1,
+    max: 10_080,
+    describe: 'minutes between two exports (a run before that skips it unless --force)',
+  }),
+  export_data: enumListField(DATA_KINDS, { default: DEFAULT_EXPORT_DATA, describe: 'data kinds to export' }),
+  timeout: integerField({
+    default: 30,
+    min: 1,
+    max: 3600,
+    describe: 'seconds before a request to the destination is abandoned',
+  }),
+};
+
+/** Run-wide options, each with its environment variable. */
+export const globalFields = {
+  database_url: {
+    env: 'DATABASE_URL',
+    field: optional(
+      urlField({
+        protocols: ['postgres:', 'postgresql:'],
+        describe: 'PostgreSQL URL of the MyElectricalData database',
+      }),
+    ),
+  },
+  pdl: {
+    env: 'MED_PDL',
+    field: stringListField({
+      default: [],
+      itemPattern: /^\d{14}$/,
+      itemExpected: '14-digit PDL numbers',
+      describe: 'only export these usage points (default: every active one)',
+    }),
+  },
+  offpeak_hours: {
+    env: 'MED_OFFPEAK_HOURS',
+    field: stringField({
+      default: '22:00-06:00',
+      pattern:
+        /^\s*\d{1,2}[:hH]\d{2}\s*-\s*\d{1,2}[:hH]\d{2}\s*([;,]\s*\d{1,2}[:hH]\d{2}\s*-\s*\d{1,2}[:hH]\d{2}\s*)*$/,
+      describe: "off-peak ranges used when a PDL's own offpeak_hours cannot be read",
+    }),
+  },
+};

@@ -1,0 +1,19 @@
+import { redact } from '../redact.js';
+
+/** A configuration problem: the run stops with exit 2 and this message, which names the key. */
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    value: unknown,
+    expected: string,
+  ) {
+    super(`${key}: ${describeValue(value)} is not valid; expected ${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'no value';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return JSON.stringify(redact(text ?? String(value)));
+}

@@ -1,0 +1,34 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { Migrator, sql } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { Database } from './tables.js';
+
+const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
+
+/** Plain SQL files in migrations/, applied in name order by Kysely's migrator (which keeps its own lock). */
+class SqlFileMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const names = (await readdir(MIGRATIONS_DIR)).filter((name) => name.endsWith('.sql')).sort();
+    const migrations: Record<string, Migration> = {};
+    for (const name of names) {
+      const text = await readFile(new URL(name, MIGRATIONS_DIR), 'utf8');
+      migrations[name.replace(/\.sql$/, '')] = { up: async (db) => void (await sql.raw(text).execute(db)) };
+    }
+    return migrations;
+  }
+}
+
+/** Applies pending migrations; returns the names applied now (empty when already up to date). */
+export async function migrate(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: new SqlFileMigrationProvider(),
+    migrationTableName: 'med_export_migration',
+    migrationLockTableName: 'med_export_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? [])
+    .filter((result) => result.status === 'Success')
+    .map((result) => result.migrationName);
+}

@@ -1,0 +1,116 @@
+import type { ConfigOf, FieldMap } from '../config/fields.js';
+import type { QueryLayer } from '../query/types.js';
+import type { Logger } from '../logger.js';
+
+export const DATA_KINDS = [
+  'consumption_daily',
+  'consumption_monthly',
+  'consumption_detailed',
+  'production_daily',
+  'production_monthly',
+  'production_detailed',
+  'tempo',
+  'ecowatt',
+] as const;
+export type DataKind = (typeof DATA_KINDS)[number];
+
+/** Settings shared by the whole run (not specific to one destination). */
+export interface RunSettings {
+  /** PDL numbers to export (MED_PDL); empty means every active PDL. */
+  pdls: readonly string[];
+  /** Off-peak ranges used when a PDL's own `offpeak_hours` cannot be parsed, e.g. `22:00-06:00`. */
+  defaultOffpeakHours: string;
+}
+
+export interface ChangeWindow {
+  /**
+   * Rows with `updated_at` after this instant are new or changed since this destination's last confirmed
+   * delivery (already moved back by the safety margin). `null`: nothing was ever delivered, send everything.
+   */
+  changedSince: Date | null;
+  /** `--since YYYY-MM-DD`: the user asks to re-send everything from that day on. */
+  resendFrom: string | null;
+}
+
+export interface ExportContext<C> {
+  config: C;
+  exportData: ReadonlySet<DataKind>;
+  settings: RunSettings;
+  query: QueryLayer;
+  /** What this destination stored after its last confirmed delivery (`{}` the first time). */
+  state: Readonly<Record<string, unknown>>;
+  changes: ChangeWindow;
+  dryRun: boolean;
+  now: Date;
+  /** Network timeout for one request, in ms. */
+  timeoutMs: number;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+/** In dry-run mode, what would have been sent, where. */
+export interface Payload {
+  target: string;
+  body: unknown;
+}
+
+export interface ExportOutcome {
+  /** Records (messages, samples, statistic rows, values) the destination confirmed. */
+  records: number;
+  /** Per data kind counts, what was skipped and why: stored in export_logs.details. */
+  details: Record<string, unknown>;
+  /** The destination's state after this delivery; persisted only together with the success row. */
+  state: Record<string, unknown>;
+  /** One line for humans, e.g. "42 messages to mqtt://broker:1883". */
+  summary: string;
+  /** Filled in dry-run mode only. */
+  payloads: Payload[];
+}
+
+/**
+ * A delivery that failed. `confirmed`, when given, describes what the destination acknowledged before the
+ * failure: the run is then recorded as `partial` and that state is kept, so nothing confirmed is re-sent
+ * needlessly and nothing unconfirmed is skipped.
+ */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly confirmed?: Pick<ExportOutcome, 'records' | 'details' | 'state'>,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  /** What was found (a version, a count) or, on failure, what went wrong. */
+  detail?: string;
+  /** On failure: what the user should do. */
+  hint?: string;
+}
+
+export interface TestContext<C> {
+  config: C;
+  settings: RunSettings;
+  timeoutMs: number;
+  log: Logger;
+}
+
+export interface Destination<M extends FieldMap = FieldMap> {
+  id: string;
+  title: string;
+  /** Environment prefixes: the first is canonical (`HOME_ASSISTANT`), the others aliases (`HOMEASSISTANT`). */
+  envPrefixes: readonly string[];
+  /** Options besides the common enabled/interval/export_data/timeout. */
+  fields: M;
+  /** Cheap checks that write nothing lasting; each failure says what to fix. */
+  test(ctx: TestContext<ConfigOf<M>>): Promise<Check[]>;
+  exportPass(ctx: ExportContext<ConfigOf<M>>): Promise<ExportOutcome>;
+}
+
+/** Lets a destination module declare itself with its config type inferred from its fields. */
+export function defineDestination<M extends FieldMap>(destination: Destination<M>): Destination<M> {
+  return destination;
+}

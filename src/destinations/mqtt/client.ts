@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import type { IClientOptions, MqttClient } from 'mqtt';
+import { displayUrl } from '../../redact.js';
+
+export interface MqttConnectionConfig {
+  broker: URL;
+  client_id?: string | undefined;
+  ca_cert?: string | undefined;
+  client_cert?: string | undefined;
+  client_key?: string | undefined;
+  tls_insecure: boolean;
+}
+
+export interface Will {
+  topic: string;
+  payload: string;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
+
+/** Minimal surface the destinations use, in front of mqtt.js. */
+export interface MqttConnection {
+  publish(topic: string, payload: string, options: { qos: 0 | 1 | 2; retain: boolean }): Promise<void>;
+  subscribe(
+    topic: string,
+    onMessage: (topic: string, payload: string, retained: boolean) => void,
+  ): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One connection, no automatic reconnection: a pass either completes or reports why it could not. */
+export async function connectMqtt(
+  config: MqttConnectionConfig,
+  options: { timeoutMs: number; will?: Will },
+): Promise<MqttConnection> {
+  const { connectAsync } = await import('mqtt');
+  const url = new URL(config.broker.href);
+  const username = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  url.username = '';
+  url.password = '';
+  const clientOptions: IClientOptions = {
+    clientId: config.client_id ?? `med-export-${Math.random().toString(16).slice(2, 10)}`,
+    reconnectPeriod: 0,
+    connectTimeout: options.timeoutMs,
+    clean: true,
+    rejectUnauthorized: !config.tls_insecure,
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {}),
+    ...(config.ca_cert ? { ca: readPem(config.ca_cert) } : {}),
+    ...(config.client_cert ? { cert: readPem(config.client_cert) } : {}),
+    ...(config.client_key ? { key: readPem(config.client_key) } : {}),
+    ...(options.will ? { will: { ...options.will } } : {}),
+  };
+  let client: MqttClient;
+  try {
+    client = await withTimeout(connectAsync(url.href, clientOptions, false), options.timeoutMs, 'connecting');
+  } catch (error) {
+    throw new Error(explainMqttError(error, config.broker), { cause: error });
+  }
+  const handlers: ((topic: string, payload: string, retained: boolean) => void)[] = [];
+  client.on('message', (topic, payload, packet) => {
+    for (const handler of handlers) handler(topic, payload.toString('utf8'), packet.retain);
+  });
+  return {
+    async publish(topic, payload, publishOptions) {
+      await withTimeout(
+        client.publishAsync(topic, payload, publishOptions),
+        options.timeoutMs,
+        `publishing ${topic}`,
+      );
+    },
+    async subscribe(topic, onMessage) {
+      handlers.push(onMessage);
+      await withTimeout(client.subscribeAsync(topic, { qos: 1 }), options.timeoutMs, `subscribing ${topic}`);
+    },
+    async close() {
+      await client.endAsync().catch(() => client.end(true));
+    },
+  };
+}
+
+function readPem(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(`cannot read ${path}: ${reason}`, { cause: error });
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${timeoutMs / 1000} s while ${what}`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Turns mqtt.js and socket errors into a sentence that says what to check. */
+export function explainMqttError(error: unknown, broker: URL): string {
+  const where = displayUrl(broker);
+  const err = error as { code?: string | number; message?: string } | undefined;
+  const message = err?.message ?? String(error);
+  if (err?.code === 'ECONNREFUSED') {
+    return `the broker at ${where} refused the connection: is it running and listening on port ${broker.port || 'default'}?`;
+  }
+  if (err?.code === 'ENOTFOUND' || err?.code === 'EAI_AGAIN') {
+    return `cannot resolve the broker host "${broker.hostname}": check the host name in MQTT_BROKER`;
+  }
+  if (err?.code === 'ETIMEDOUT' || /timed out|connack timeout/i.test(message)) {
+    return `no answer from the broker at ${where} (${message}): check the host, port and any firewall`;
+  }
+  // CONNACK return codes 4/5 (MQTT 3.1.1) and reason codes 0x86/0x87 (MQTT 5): bad credentials / not authorized.
+  if (
+    /bad user ?name or password|not authorized/i.test(message) ||
+    [4, 5, 134, 135].includes(Number(err?.code))
+  ) {
+    return `the broker at ${where} rejected the credentials (${message}): check the user and password in the broker URL`;
+  }
+  if (
+    /certificate|self[- ]signed|unable to verify|ERR_TLS|altname|SSL|wrong version number/i.test(
+      `${message} ${String(err?.code)}`,
+    )
+  ) {
+    return `TLS failed with ${where} (${message}): give the CA that signed the broker certificate with MQTT_CA_CERT, or check the host name matches the certificate`;
+  }
+  return `MQTT error with ${where}: ${message}`;
+}

@@ -1,0 +1,146 @@
+import { toInterval } from '../../domain/readings.js';
+import type { Pdl, QueryLayer } from '../../query/types.js';
+import { displayUrl } from '../../redact.js';
+import { collectCurrentValues } from '../../snapshot/current-values.js';
+import type { Check, DataKind } from '../destination.js';
+import { defineDestination } from '../destination.js';
+import { connectMqtt } from './client.js';
+import { mqttFields } from './config.js';
+import type { DetailedCurve, MqttMessage } from './format.js';
+import { buildMqttMessages, countByKind, statusTopic } from './format.js';
+
+const ONLINE = 'online';
+const OFFLINE = 'offline';
+
+export const mqtt = defineDestination({
+  id: 'mqtt',
+  title: 'MQTT broker',
+  envPrefixes: ['MQTT'],
+  fields: mqttFields,
+
+  async exportPass(ctx) {
+    const { config, query, now } = ctx;
+    const prefix = config.topic_prefix;
+    const qos = config.qos as 0 | 1 | 2;
+    const pdls = await query.listPdls(ctx.settings.pdls);
+    const values = await collectCurrentValues(query, pdls, now);
+    const curves = await latestCurves(query, pdls, ctx.exportData);
+    const messages: MqttMessage[] = buildMqttMessages(values, curves, ctx.exportData, prefix, now);
+    const details = { topics: countByKind(messages, prefix), pdls: pdls.length };
+    const summary = `${messages.length} messages under ${prefix}/ on ${displayUrl(config.broker)}`;
+    if (ctx.dryRun) {
+      const payloads = messages.map((message) => ({ target: message.topic, body: message.payload }));
+      return { records: messages.length, details, state: {}, summary, payloads };
+    }
+
+    const status = statusTopic(prefix);
+    const connection = await connectMqtt(config, {
+      timeoutMs: ctx.timeoutMs,
+      will: { topic: status, payload: OFFLINE, qos, retain: true },
+    });
+    try {
+      // mqtt.js resolves a QoS ≥ 1 publish on the broker's PUBACK/PUBCOMP: success means acknowledged.
+      await connection.publish(status, ONLINE, { qos, retain: true });
+      await Promise.all(
+        messages.map((message) =>
+          connection.publish(message.topic, JSON.stringify(message.payload), { qos, retain: config.retain }),
+        ),
+      );
+    } finally {
+      await connection.close();
+    }
+    return { records: messages.length, details, state: {}, summary, payloads: [] };
+  },
+
+  async test(ctx): Promise<Check[]> {
+    const { config } = ctx;
+    const where = displayUrl(config.broker);
+    const checks: Check[] = [];
+    let connection;
+    try {
+      connection = await connectMqtt(config, { timeoutMs: ctx.timeoutMs });
+      checks.push({ name: `connect and authenticate to ${where}`, ok: true });
+    } catch (error) {
+      checks.push({
+        name: `connect and authenticate to ${where}`,
+        ok: false,
+        detail: (error as Error).message,
+        hint: 'fix MQTT_BROKER (host, port, user, password) or the TLS options, then run this test again',
+      });
+      return checks;
+    }
+    const topic = statusTopic(config.topic_prefix);
+    try {
+      const probe = new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), Math.min(ctx.timeoutMs, 5000));
+        void connection.subscribe(topic, (_topic, payload, retained) => {
+          if (!retained && payload === ONLINE) {
+            clearTimeout(timer);
+            resolve(true);
+          }
+        });
+      });
+      // Not retained, so the retained status message stays as the last export left it.
+      await connection.publish(topic, ONLINE, { qos: 1, retain: false });
+      const received = await probe;
+      checks.push({
+        name: `publish and receive a probe on ${topic}`,
+        ok: received,
+        ...(received
+          ? {}
+          : {
+              detail: 'the broker accepted the connection but did not deliver the probe back',
+              hint: `allow this user to publish and subscribe to ${config.topic_prefix}/# in the broker's ACL`,
+            }),
+      });
+    } catch (error) {
+      checks.push({
+        name: `publish and receive a probe on ${topic}`,
+        ok: false,
+        detail: (error as Error).message,
+        hint: `allow this user to publish and subscribe to ${config.topic_prefix}/# in the broker's ACL`,
+      });
+    } finally {
+      await connection.close();
+    }
+    return checks;
+  },
+});
+
+/** The latest day's load curve of each PDL, for the `…/detailed` topics that were asked for. */
+async function latestCurves(
+  query: QueryLayer,
+  pdls: readonly Pdl[],
+  kinds: ReadonlySet<DataKind>,
+): Promise<DetailedCurve[]> {
+  const curves: DetailedCurve[] = [];
+  for (const pdl of pdls) {
+    for (const direction of ['consumption', 'production'] as const) {
+      if (!kinds.has(`${direction}_detailed`)) continue;
+      if (direction === 'production' ? !pdl.hasProduction : !pdl.hasConsumption) continue;
+      const recent = await query.dailyRows(direction, pdl.usagePointId);
+      const lastDay = recent.at(-1)?.date;
+      if (!lastDay) continue;
+      const intervals: DetailedCurve['intervals'] = [];
+      for await (const page of query.detailedPages(direction, pdl.usagePointId, {
+        from: lastDay,
+        to: lastDay,
+      })) {
+        for (const row of page) {
+          const reading = toInterval(row);
+          if (reading.ok) {
+            intervals.push({
+              start: reading.localStart,
+              minutes: reading.minutes,
+              watts: reading.watts,
+              wh: reading.wh,
+            });
+          }
+        }
+      }
+      if (intervals.length > 0)
+        curves.push({ usagePointId: pdl.usagePointId, direction, date: lastDay, intervals });
+    }
+  }
+  return curves;
+}

@@ -1,0 +1,10 @@
+import type { Destination } from './destination.js';
+import { mqtt } from './mqtt/index.js';
+
+/**
+ * Every destination, by id. Adding one means a folder under src/destinations/ and one line here; a test
+ * checks that the folders and these keys match.
+ */
+export const destinations: ReadonlyMap<string, Destination> = new Map<string, Destination>([
+  ['mqtt', mqtt as unknown as Destination],
+]);

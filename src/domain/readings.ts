@@ -1,0 +1,155 @@
+import { parisLocalToUtcMs } from './paris-time.js';
+import { MAX_PLAUSIBLE_POWER_W, intervalEnergyWh, intervalMinutes } from './units.js';
+
+export type SkipReason =
+  | 'null_value'
+  | 'negative_value'
+  | 'absurd_power'
+  | 'unknown_interval_length'
+  | 'bad_interval_start'
+  | 'raw_data_not_object'
+  | 'duplicate_interval';
+
+export interface SkippedReading {
+  ok: false;
+  reason: SkipReason;
+}
+
+export interface IntervalReading {
+  ok: true;
+  /** Europe/Paris calendar day of the interval start, `YYYY-MM-DD`. */
+  date: string;
+  /** Interval start, Europe/Paris wall clock, normalized to `HH:MM`. */
+  localStart: string;
+  startMs: number;
+  endMs: number;
+  minutes: number;
+  /** Average power over the interval. */
+  watts: number;
+  /** Energy of the interval. */
+  wh: number;
+}
+
+export interface DailyEnergy {
+  ok: true;
+  date: string;
+  wh: number;
+}
+
+export interface DetailedRowInput {
+  date: string;
+  intervalStart: string | null;
+  value: number | null;
+  rawData: unknown;
+}
+
+export interface DailyRowInput {
+  date: string;
+  value: number | null;
+}
+
+const INTERVAL_START_PATTERN = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
+
+/** `H:MM`, `HH:MM` or `HH:MM:00` → `HH:MM`; null when it is not a time of day on a whole minute. */
+export function normalizeIntervalStart(intervalStart: string | null): string | null {
+  if (intervalStart === null) return null;
+  const match = INTERVAL_START_PATTERN.exec(intervalStart.trim());
+  if (!match) return null;
+  const hours = Number(match[1]);
+  const minutes = Number(match[2]);
+  if (hours > 23 || minutes > 59 || (match[3] !== undefined && Number(match[3]) !== 0)) return null;
+  return `${String(hours).padStart(2, '0')}:${match[2]}`;
+}
+
+function skipped(reason: SkipReason): SkippedReading {
+  return { ok: false, reason };
+}
+
+/** A detailed (load curve) row as a usable reading, or the first reason it is not one. */
+export function toInterval(row: DetailedRowInput): IntervalReading | SkippedReading {
+  const localStart = normalizeIntervalStart(row.intervalStart);
+  if (localStart === null) return skipped('bad_interval_start');
+  const { rawData, value } = row;
+  if (rawData !== null && rawData !== undefined && (typeof rawData !== 'object' || Array.isArray(rawData))) {
+    return skipped('raw_data_not_object');
+  }
+  const minutes = intervalMinutes(rawData);
+  if (minutes === null) return skipped('unknown_interval_length');
+  if (value === null || Number.isNaN(value)) return skipped('null_value');
+  if (value < 0) return skipped('negative_value');
+  if (value > MAX_PLAUSIBLE_POWER_W) return skipped('absurd_power');
+  const startMs = parisLocalToUtcMs(row.date, localStart);
+  return {
+    ok: true,
+    date: row.date,
+    localStart,
+    startMs,
+    endMs: startMs + minutes * 60_000,
+    minutes,
+    watts: value,
+    wh: intervalEnergyWh(value, minutes),
+  };
+}
+
+/** A daily row as a usable energy, or the reason it is not one. */
+export function toDailyEnergy(row: DailyRowInput): DailyEnergy | SkippedReading {
+  const { value } = row;
+  if (value === null || Number.isNaN(value)) return skipped('null_value');
+  if (value < 0) return skipped('negative_value');
+  if (value > MAX_PLAUSIBLE_POWER_W * 24) return skipped('absurd_power');
+  return { ok: true, date: row.date, wh: value };
+}
+
+/** Counts skipped rows by reason, for the run summary. */
+export class SkipCounter {
+  private readonly counts = new Map<SkipReason, number>();
+  private count = 0;
+
+  add(reason: SkipReason): void {
+    this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
+    this.count += 1;
+  }
+
+  get total(): number {
+    return this.count;
+  }
+
+  /** Only the reasons seen at least once. */
+  toJSON(): Record<SkipReason, number> {
+    return Object.fromEntries(this.counts) as Record<SkipReason, number>;
+  }
+}
+
+/** How far behind the latest start a start is still remembered; rows come ordered by day, so one day is plenty. */
+const DUPLICATE_HORIZON_MS = 3 * 86_400_000;
+const PRUNE_EVERY = 4096;
+
+/**
+ * Rejects a second reading with the same start instant in one stream (one guard per PDL and direction), e.g. a
+ * `02:30` row on the spring-forward day, which lands on `03:30`.
+ */
+export class DuplicateGuard {
+  private readonly seen = new Set<number>();
+  private latestStartMs = -Infinity;
+  private sincePrune = 0;
+
+  check(reading: IntervalReading): IntervalReading | SkippedReading {
+    if (this.seen.has(reading.startMs)) return skipped('duplicate_interval');
+    this.seen.add(reading.startMs);
+    if (reading.startMs > this.latestStartMs) this.latestStartMs = reading.startMs;
+    if (++this.sincePrune >= PRUNE_EVERY) this.prune();
+    return reading;
+  }
+
+  reset(): void {
+    this.seen.clear();
+    this.latestStartMs = -Infinity;
+    this.sincePrune = 0;
+  }
+
+  private prune(): void {
+    this.sincePrune = 0;
+    const horizon = this.latestStartMs - DUPLICATE_HORIZON_MS;
+    for (const startMs of this.seen) if (startMs < horizon) this.seen.delete(startMs);
+  }
+}

@@ -1,0 +1,119 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database, ExportStatus } from '../db/tables.js';
+import { redact } from '../redact.js';
+
+/** export_logs and export_state: what ran, how it ended, and what each destination has confirmed. */
+
+export interface StoredState {
+  state: Record<string, unknown>;
+  watermark: Date | null;
+}
+
+export async function readState(db: Kysely<Database>, destination: string): Promise<StoredState> {
+  const row = await db
+    .selectFrom('export_state')
+    .select(['state', 'watermark'])
+    .where('destination', '=', destination)
+    .executeTakeFirst();
+  return { state: row?.state ?? {}, watermark: row?.watermark ?? null };
+}
+
+export async function lastSuccessAt(db: Kysely<Database>, destination: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('export_logs')
+    .select((eb) => eb.fn.max('completed_at').as('last'))
+    .where('destination', '=', destination)
+    .where('status', '=', 'success')
+    .executeTakeFirst();
+  return (row?.last as Date | null | undefined) ?? null;
+}
+
+export async function startLog(db: Kysely<Database>, destination: string): Promise<string> {
+  const row = await db
+    .insertInto('export_logs')
+    .values({ destination, status: 'running', error_message: null, details: '{}', completed_at: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function recordSkipped(
+  db: Kysely<Database>,
+  destination: string,
+  reason: string,
+): Promise<void> {
+  await db
+    .insertInto('export_logs')
+    .values({
+      destination,
+      status: 'skipped',
+      error_message: reason,
+      details: JSON.stringify({ reason }),
+      completed_at: sql<Date>`now()`,
+    })
+    .execute();
+}
+
+/**
+ * Rows left `running` by a process that died (SIGKILL, power cut): only called while holding the
+ * destination's lock, so no live run owns them.
+ */
+export async function closeInterruptedRuns(db: Kysely<Database>, destination: string): Promise<number> {
+  const result = await db
+    .updateTable('export_logs')
+    .set({
+      status: 'error',
+      error_message:
+        'interrupted: the process stopped before finishing; nothing it did not confirm was recorded',
+      completed_at: sql<Date>`now()`,
+    })
+    .where('destination', '=', destination)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export interface Completion {
+  status: Exclude<ExportStatus, 'running' | 'skipped'>;
+  records: number;
+  details: Record<string, unknown>;
+  errorMessage: string | null;
+  /** New state to persist with the completion; undefined keeps the stored one. */
+  state?: StoredState;
+}
+
+/** The log row's completion and the state it confirms are written in one transaction. */
+export async function completeLog(
+  db: Kysely<Database>,
+  destination: string,
+  logId: string,
+  completion: Completion,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('export_logs')
+      .set({
+        status: completion.status,
+        records_exported: completion.records,
+        details: redact(JSON.stringify(completion.details)),
+        error_message: completion.errorMessage === null ? null : redact(completion.errorMessage),
+        completed_at: sql<Date>`now()`,
+      })
+      .where('id', '=', logId)
+      .execute();
+    if (completion.state) {
+      const values = {
+        destination,
+        state: JSON.stringify(completion.state.state),
+        watermark: completion.state.watermark,
+        updated_at: sql<Date>`now()`,
+      };
+      await trx
+        .insertInto('export_state')
+        .values(values)
+        .onConflict((oc) => oc.column('destination').doUpdateSet(values))
+        .execute();
+    }
+  });
+}

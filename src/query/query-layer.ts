@@ -1,0 +1,201 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/tables.js';
+import { toDailyEnergy } from '../domain/readings.js';
+import type {
+  DailyRow,
+  DateRange,
+  DetailedRow,
+  EcowattDay,
+  EnergyDirection,
+  EnergyOffer,
+  MonthlyTotal,
+  Pdl,
+  QueryLayer,
+  TempoColorCode,
+  TempoDay,
+} from './types.js';
+
+const TABLES = { consumption: 'consumption_data', production: 'production_data' } as const;
+const DEFAULT_PAGE_SIZE = 20_000;
+const TEMPO_COLORS = new Set<string>(['BLUE', 'WHITE', 'RED']);
+
+/** Every SQL statement against MyElectricalData's tables lives here. */
+export function createQueryLayer(db: Kysely<Database>): QueryLayer {
+  const energy = (direction: EnergyDirection, usagePointId: string, range: DateRange | undefined) => {
+    let query = db.selectFrom(TABLES[direction]).where('usage_point_id', '=', usagePointId);
+    if (range?.from) query = query.where(sql`date`, '>=', sql`${range.from}::date`);
+    if (range?.to) query = query.where(sql`date`, '<=', sql`${range.to}::date`);
+    return query;
+  };
+
+  const dailyRows = async (direction: EnergyDirection, usagePointId: string, range?: DateRange) => {
+    const rows = await energy(direction, usagePointId, range)
+      .where('granularity', '=', 'daily')
+      .select([sql<string>`to_char(date, 'YYYY-MM-DD')`.as('day'), 'value', 'updated_at'])
+      .orderBy('date')
+      .execute();
+    return rows.map((row): DailyRow => ({ date: row.day, value: row.value, updatedAt: row.updated_at }));
+  };
+
+  return {
+    async listPdls(only) {
+      let query = db
+        .selectFrom('pdls')
+        .select([
+          'usage_point_id',
+          'name',
+          'pricing_option',
+          'offpeak_hours',
+          'has_consumption',
+          'has_production',
+          'is_active',
+          'selected_offer_id',
+        ])
+        .orderBy('usage_point_id');
+      query =
+        only && only.length > 0
+          ? query.where('usage_point_id', 'in', only)
+          : query.where('is_active', '=', true);
+      const rows = await query.execute();
+      return rows.map((row): Pdl => ({
+        usagePointId: row.usage_point_id,
+        name: row.name,
+        pricingOption: row.pricing_option,
+        offpeakHours: row.offpeak_hours,
+        hasConsumption: row.has_consumption ?? true,
+        hasProduction: row.has_production ?? false,
+        isActive: row.is_active ?? true,
+        selectedOfferId: row.selected_offer_id,
+      }));
+    },
+
+    dailyRows,
+
+    async *detailedPages(direction, usagePointId, range, pageSize = DEFAULT_PAGE_SIZE) {
+      // Keyset pagination on the table's unique key: each page is one short query, memory stays flat.
+      let after: { date: string; start: string } | null = null;
+      for (;;) {
+        let query = energy(direction, usagePointId, range).where('granularity', '=', 'detailed');
+        if (after) {
+          query = query.where(
+            sql<boolean>`(date, coalesce(interval_start, '')) > (${after.date}::date, ${after.start})`,
+          );
+        }
+        const rows = await query
+          .select([
+            sql<string>`to_char(date, 'YYYY-MM-DD')`.as('day'),
+            'interval_start',
+            'value',
+            'raw_data',
+            'updated_at',
+          ])
+          .orderBy('date')
+          .orderBy(sql`coalesce(interval_start, '')`)
+          .limit(pageSize)
+          .execute();
+        if (rows.length === 0) return;
+        yield rows.map((row): DetailedRow => ({
+          date: row.day,
+          intervalStart: row.interval_start,
+          value: row.value,
+          rawData: row.raw_data,
+          updatedAt: row.updated_at,
+        }));
+        const last = rows[rows.length - 1]!;
+        after = { date: last.day, start: last.interval_start ?? '' };
+        if (rows.length < pageSize) return;
+      }
+    },
+
+    async monthlyTotals(direction, usagePointId, range) {
+      const totals = new Map<string, MonthlyTotal>();
+      for (const row of await dailyRows(direction, usagePointId, range)) {
+        const reading = toDailyEnergy(row);
+        if (!reading.ok) continue;
+        const month = reading.date.slice(0, 7);
+        const total = totals.get(month) ?? { month, wh: 0, days: 0 };
+        total.wh += reading.wh;
+        total.days += 1;
+        totals.set(month, total);
+      }
+      return [...totals.values()];
+    },
+
+    async changedDates(direction, usagePointId, since) {
+      const rows = await db
+        .selectFrom(TABLES[direction])
+        .where('usage_point_id', '=', usagePointId)
+        .where('updated_at', '>', since)
+        .select(sql<string>`to_char(date, 'YYYY-MM-DD')`.as('day'))
+        .distinct()
+        .orderBy('day')
+        .execute();
+      return rows.map((row) => row.day);
+    },
+
+    async highWaterMark() {
+      const result = await sql<{ mark: Date | null }>`
+        select greatest(
+          (select max(updated_at) from consumption_data),
+          (select max(updated_at) from production_data)
+        ) as mark`.execute(db);
+      return result.rows[0]?.mark ?? null;
+    },
+
+    async tempoDays(range) {
+      let query = db.selectFrom('tempo_days').select(['id', 'color']).orderBy('id');
+      if (range?.from) query = query.where('id', '>=', range.from);
+      if (range?.to) query = query.where('id', '<=', range.to);
+      const rows = await query.execute();
+      return rows
+        .map((row) => ({ date: row.id.slice(0, 10), color: row.color.trim().toUpperCase() }))
+        .filter((row): row is TempoDay => TEMPO_COLORS.has(row.color) && /^\d{4}-\d{2}-\d{2}$/.test(row.date))
+        .map((row) => ({ date: row.date, color: row.color as TempoColorCode }));
+    },
+
+    async ecowattDays(range) {
+      let query = db
+        .selectFrom('ecowatt')
+        .select([
+          sql<string>`to_char(periode, 'YYYY-MM-DD')`.as('day'),
+          sql<Date>`generation_datetime::timestamptz`.as('generated_at'),
+          'dvalue',
+          'message',
+          'values',
+        ])
+        .distinctOn(sql`periode::date`)
+        .orderBy(sql`periode::date`)
+        .orderBy('generation_datetime', 'desc');
+      if (range?.from) query = query.where(sql`periode::date`, '>=', sql`${range.from}::date`);
+      if (range?.to) query = query.where(sql`periode::date`, '<=', sql`${range.to}::date`);
+      const rows = await query.execute();
+      return rows.map((row): EcowattDay => ({
+        date: row.day,
+        generatedAt: row.generated_at,
+        level: row.dvalue,
+        message: row.message,
+        hourlyValues: row.values,
+      }));
+    },
+
+    async energyOffer(id) {
+      const row = await db.selectFrom('energy_offers').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return null;
+      const price = (value: string | null) => (value === null ? null : Number(value));
+      return {
+        id: row.id,
+        name: row.name,
+        basePrice: price(row.base_price),
+        hcPrice: price(row.hc_price),
+        hpPrice: price(row.hp_price),
+        tempoBlueHc: price(row.tempo_blue_hc),
+        tempoBlueHp: price(row.tempo_blue_hp),
+        tempoWhiteHc: price(row.tempo_white_hc),
+        tempoWhiteHp: price(row.tempo_white_hp),
+        tempoRedHc: price(row.tempo_red_hc),
+        tempoRedHp: price(row.tempo_red_hp),
+      } satisfies EnergyOffer;
+    },
+  };
+}

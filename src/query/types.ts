@@ -1,0 +1,100 @@
+/** What the query layer hands out: MyElectricalData rows, typed but not yet validated (see domain/readings). */
+
+export type EnergyDirection = 'consumption' | 'production';
+
+export interface Pdl {
+  usagePointId: string;
+  name: string | null;
+  pricingOption: string | null;
+  offpeakHours: unknown;
+  hasConsumption: boolean;
+  hasProduction: boolean;
+  isActive: boolean;
+  selectedOfferId: string | null;
+}
+
+export interface DailyRow {
+  /** Europe/Paris calendar day, `YYYY-MM-DD`. */
+  date: string;
+  /** Energy of the day in Wh as stored (may be NULL or invalid in a damaged database). */
+  value: number | null;
+  updatedAt: Date;
+}
+
+export interface DetailedRow {
+  date: string;
+  /** Interval start as stored, normally `HH:MM` Europe/Paris wall-clock time. */
+  intervalStart: string | null;
+  /** Average power over the interval in W as stored. */
+  value: number | null;
+  rawData: unknown;
+  updatedAt: Date;
+}
+
+export interface MonthlyTotal {
+  /** `YYYY-MM` */
+  month: string;
+  wh: number;
+  days: number;
+}
+
+export type TempoColorCode = 'BLUE' | 'WHITE' | 'RED';
+
+export interface TempoDay {
+  date: string;
+  color: TempoColorCode;
+}
+
+export interface EcowattDay {
+  /** The day the signal is for, `YYYY-MM-DD`. */
+  date: string;
+  generatedAt: Date;
+  /** Day level: 1 normal, 2 tense, 3 critical. */
+  level: number;
+  message: string | null;
+  /** The stored `values` column as is (see domain/ecowatt for its shapes). */
+  hourlyValues: unknown;
+}
+
+export interface EnergyOffer {
+  id: string;
+  name: string;
+  basePrice: number | null;
+  hcPrice: number | null;
+  hpPrice: number | null;
+  tempoBlueHc: number | null;
+  tempoBlueHp: number | null;
+  tempoWhiteHc: number | null;
+  tempoWhiteHp: number | null;
+  tempoRedHc: number | null;
+  tempoRedHp: number | null;
+}
+
+export interface DateRange {
+  /** Inclusive first day, `YYYY-MM-DD`. */
+  from?: string;
+  /** Inclusive last day, `YYYY-MM-DD`. */
+  to?: string;
+}
+
+/** The only door to MyElectricalData's tables; read-only. */
+export interface QueryLayer {
+  listPdls(only?: readonly string[]): Promise<Pdl[]>;
+  dailyRows(direction: EnergyDirection, usagePointId: string, range?: DateRange): Promise<DailyRow[]>;
+  /** Detailed rows ordered by (date, interval_start), a page at a time so a long history never sits in memory. */
+  detailedPages(
+    direction: EnergyDirection,
+    usagePointId: string,
+    range?: DateRange,
+    pageSize?: number,
+  ): AsyncIterable<DetailedRow[]>;
+  monthlyTotals(direction: EnergyDirection, usagePointId: string, range?: DateRange): Promise<MonthlyTotal[]>;
+  /** Days (of either granularity) whose rows were inserted or updated after `since`. */
+  changedDates(direction: EnergyDirection, usagePointId: string, since: Date): Promise<string[]>;
+  /** Latest `updated_at` across consumption and production rows; null on an empty database. */
+  highWaterMark(): Promise<Date | null>;
+  tempoDays(range?: DateRange): Promise<TempoDay[]>;
+  /** The newest signal of each day. */
+  ecowattDays(range?: DateRange): Promise<EcowattDay[]>;
+  energyOffer(id: string): Promise<EnergyOffer | null>;
+}

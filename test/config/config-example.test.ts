@@ -1,0 +1,47 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { commonDestinationFields, globalFields } from '../../src/config/common-fields.js';
+import { destinations } from '../../src/destinations/registry.js';
+
+const example = readFileSync(new URL('../../config.example.yaml', import.meta.url), 'utf8');
+const document = parse(example) as Record<string, Record<string, unknown>>;
+// Commented-out optional keys count as documented: "# key: value".
+const documentedKeys = (section: string) => {
+  const block = example.split(/^(?=\S)/m).find((part) => part.startsWith(`${section}:`)) ?? '';
+  return new Set([...block.matchAll(/^\s+#?\s*([a-z_]+):/gm)].map((match) => match[1]));
+};
+
+describe('config.example.yaml', () => {
+  it('documents every global key with its environment variable', () => {
+    for (const [key, { env }] of Object.entries(globalFields)) {
+      expect(Object.keys(document)).toContain(key);
+      expect(example).toContain(env);
+    }
+  });
+
+  it('documents every option of every registered destination, and nothing else', () => {
+    for (const destination of destinations.values()) {
+      const keys = documentedKeys(destination.id);
+      const expected = [...Object.keys(commonDestinationFields), ...Object.keys(destination.fields)];
+      for (const key of expected) {
+        expect(keys, `${destination.id}.${key}`).toContain(key);
+        expect(example, `${destination.id}.${key} env`).toContain(
+          `${destination.envPrefixes[0]}_${key.toUpperCase()}`,
+        );
+      }
+      for (const key of keys) expect(expected, `${destination.id}.${key} is not an option`).toContain(key);
+    }
+  });
+});
+
+describe('destination registry', () => {
+  it('has exactly one entry per folder under src/destinations/', () => {
+    const folders = readdirSync(new URL('../../src/destinations/', import.meta.url), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+    expect([...destinations.keys()].sort()).toEqual(folders);
+    for (const [id, destination] of destinations) expect(destination.id).toBe(id);
+  });
+});

@@ -14,7 +14,10 @@ import { startEmbeddedPostgres } from '../test/support/test-database.js';
 /** Settings a destination needs before it can build its payloads; a dry run never connects to them. */
 const DEMO_SETTINGS: Record<string, Record<string, string>> = {
   mqtt: { MQTT_BROKER: 'mqtt://localhost:1883' },
-  home_assistant: { HOME_ASSISTANT_URL: 'http://homeassistant.local:8123', HOME_ASSISTANT_TOKEN: 'demo-token' },
+  home_assistant: {
+    HOME_ASSISTANT_URL: 'http://homeassistant.local:8123',
+    HOME_ASSISTANT_TOKEN: 'demo-token',
+  },
   victoriametrics: { VICTORIAMETRICS_URL: 'http://localhost:8428' },
   jeedom: { JEEDOM_URL: 'http://jeedom.local', JEEDOM_API_KEY: 'demo-api-key' },
 };
@@ -41,7 +44,9 @@ try {
   const args = ['export', '--all', '--dry-run', ...process.argv.slice(2)];
   console.log(`$ med-export ${args.join(' ')}`);
   const exitCode = await new Promise<number>((resolve) => {
-    spawn(process.execPath, [cli, ...args], { env, stdio: 'inherit' }).on('exit', (code) => resolve(code ?? 1));
+    spawn(process.execPath, [cli, ...args], { env, stdio: 'inherit' }).on('exit', (code) =>
+      resolve(code ?? 1),
+    );
   });
   process.exitCode = exitCode;
 } finally {

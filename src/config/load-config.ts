@@ -148,7 +148,8 @@ function rawValue(
     const value = env[name];
     if (value !== undefined && value !== '') return { value, key: name };
   }
-  if (field.secret) {
+  // Secrets, and URLs (which may carry a password), can come from a file: systemd credentials, Docker secrets.
+  if (field.secret || field.kind === 'url') {
     for (const name of envNames) {
       const path = env[`${name}_FILE`];
       if (path) return { value: readSecretFile(path, `${name}_FILE`), key: `${name}_FILE` };
@@ -199,7 +200,7 @@ function warnUnknownEnvironment(
   destinations: readonly Destination[],
   warnings: string[],
 ): void {
-  const known = new Set<string>(Object.values(globalFields).map(({ env: name }) => name));
+  const known = new Set<string>(Object.values(globalFields).flatMap(({ env: name }) => [name, `${name}_FILE`]));
   const prefixes: string[] = [];
   for (const destination of destinations) {
     const fields = { ...commonDestinationFields, ...destination.fields } as Record<string, Field<unknown>>;
@@ -207,7 +208,7 @@ function warnUnknownEnvironment(
       prefixes.push(`${prefix}_`);
       for (const [key, field] of Object.entries(fields)) {
         known.add(`${prefix}_${key.toUpperCase()}`);
-        if (field.secret) known.add(`${prefix}_${key.toUpperCase()}_FILE`);
+        if (field.secret || field.kind === 'url') known.add(`${prefix}_${key.toUpperCase()}_FILE`);
       }
     }
   }

@@ -7,13 +7,16 @@ export class ConfigError extends Error {
     value: unknown,
     expected: string,
   ) {
-    super(`${key}: ${describeValue(value)} is not valid; expected ${expected}`);
+    super(
+      value === undefined
+        ? `${key} is not set; expected ${expected}`
+        : `${key}: ${describeValue(value)} is not valid; expected ${expected}`,
+    );
     this.name = 'ConfigError';
   }
 }
 
 function describeValue(value: unknown): string {
-  if (value === undefined) return 'no value';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return JSON.stringify(redact(text ?? String(value)));
 }

@@ -46,6 +46,19 @@ export interface ExportContext<C> {
   timeoutMs: number;
   log: Logger;
   signal: AbortSignal;
+  /**
+   * For a destination declared `runsLast`: how the other destinations of this pass ended (they ran before it).
+   * Empty for the others.
+   */
+  otherResults: readonly PassResult[];
+}
+
+/** How one destination's export ended in this pass. */
+export interface PassResult {
+  destination: string;
+  status: 'success' | 'partial' | 'error' | 'skipped' | 'not_due';
+  records: number;
+  durationMs: number;
 }
 
 /** In dry-run mode, what would have been sent, where. */
@@ -105,6 +118,8 @@ export interface Destination<M extends FieldMap = FieldMap> {
   envPrefixes: readonly string[];
   /** Options besides the common enabled/interval/export_data/timeout. */
   fields: M;
+  /** Runs after the other destinations of the pass and sees their results (e.g. to export run metrics). */
+  runsLast?: boolean;
   /** Cheap checks that write nothing lasting; each failure says what to fix. */
   test(ctx: TestContext<ConfigOf<M>>): Promise<Check[]>;
   exportPass(ctx: ExportContext<ConfigOf<M>>): Promise<ExportOutcome>;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DestinationConfig, LoadedConfig } from '../config/load-config.js';
 import type { Database } from '../db/tables.js';
-import type { Destination, ExportOutcome, Payload } from '../destinations/destination.js';
+import type { Destination, ExportOutcome, PassResult, Payload } from '../destinations/destination.js';
 import { DeliveryError } from '../destinations/destination.js';
 import type { Logger } from '../logger.js';
 import type { QueryLayer } from '../query/types.js';
@@ -58,12 +58,28 @@ export interface RunOptions {
 
 /** One export pass: every selected destination concurrently; one failing never stops the others. */
 export async function runExport(options: RunOptions): Promise<DestinationResult[]> {
-  return Promise.all(options.selected.map((selected) => runDestination(options, selected)));
+  const first = options.selected.filter((selected) => !selected.destination.runsLast);
+  const last = options.selected.filter((selected) => selected.destination.runsLast);
+  const firstResults = await Promise.all(first.map((selected) => runDestination(options, selected, [])));
+  const passResults = firstResults.map(({ destination, status, records, durationMs }) => ({
+    destination,
+    status,
+    records,
+    durationMs,
+  }));
+  const lastResults = await Promise.all(
+    last.map((selected) => runDestination(options, selected, passResults)),
+  );
+  const results = [...firstResults, ...lastResults];
+  return options.selected.map((selected) =>
+    results.find((result) => result.destination === selected.destination.id)!,
+  );
 }
 
 async function runDestination(
   options: RunOptions,
   selected: SelectedDestination,
+  otherResults: readonly PassResult[],
 ): Promise<DestinationResult> {
   const { db, dryRun, log } = options;
   const id = selected.destination.id;
@@ -93,7 +109,7 @@ async function runDestination(
   if (dryRun) {
     const stored = await readState(db, id);
     try {
-      const outcome = await callDestination(options, selected, stored);
+      const outcome = await callDestination(options, selected, stored, otherResults);
       return result('success', {
         records: outcome.records,
         summary: outcome.summary,
@@ -113,7 +129,7 @@ async function runDestination(
     const highWaterMark = await options.query.highWaterMark();
     const logId = await startLog(db, id);
     try {
-      const outcome = await callDestination(options, selected, stored);
+      const outcome = await callDestination(options, selected, stored, otherResults);
       await completeLog(db, id, logId, {
         status: 'success',
         records: outcome.records,
@@ -154,6 +170,7 @@ function callDestination(
   options: RunOptions,
   selected: SelectedDestination,
   stored: StoredState,
+  otherResults: readonly PassResult[],
 ): Promise<ExportOutcome> {
   const { config } = selected;
   const changedSince = stored.watermark
@@ -171,6 +188,7 @@ function callDestination(
     timeoutMs: config.common.timeoutMs,
     log: options.log,
     signal: options.signal,
+    otherResults,
   });
 }
 

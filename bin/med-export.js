@@ -1,24 +1,2 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
-
-const controller = new AbortController();
-for (const signal of ['SIGTERM', 'SIGINT']) {
-  process.once(signal, () => {
-    process.stderr.write(
-      `received ${signal}: finishing the current batch, recording the run, then exiting\n`,
-    );
-    controller.abort(new Error(`stopped by ${signal}`));
-  });
-}
-
-const exitCode = await main(process.argv.slice(2), {
-  env: process.env,
-  cwd: process.cwd(),
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  isTTY: Boolean(process.stdout.isTTY),
-  signal: controller.signal,
-});
-process.exitCode = exitCode;
-// A destination library keeping a socket open must not leave cron waiting forever.
-setTimeout(() => process.exit(exitCode), 5000).unref();
+import '../dist/cli/bin.js';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IClientOptions, MqttClient } from 'mqtt';
+import { withDeadline } from '../../net/deadline.js';
 import { displayUrl } from '../../redact.js';
 
 export interface MqttConnectionConfig {
@@ -31,9 +32,9 @@ export interface MqttConnection {
 /** One connection, no automatic reconnection: a pass either completes or reports why it could not. */
 export async function connectMqtt(
   config: MqttConnectionConfig,
-  options: { timeoutMs: number; will?: Will },
+  options: { timeoutMs: number; will?: Will; signal?: AbortSignal },
 ): Promise<MqttConnection> {
-  const { connectAsync } = await import('mqtt');
+  const { connect } = await import('mqtt');
   const url = new URL(config.broker.href);
   const username = decodeURIComponent(url.username);
   const password = decodeURIComponent(url.password);
@@ -52,32 +53,71 @@ export async function connectMqtt(
     ...(config.client_key ? { key: readPem(config.client_key) } : {}),
     ...(options.will ? { will: { ...options.will } } : {}),
   };
-  let client: MqttClient;
+  const deadline = { timeoutMs: options.timeoutMs, signal: options.signal };
+  const client: MqttClient = connect(url.href, clientOptions);
   try {
-    client = await withTimeout(connectAsync(url.href, clientOptions, false), options.timeoutMs, 'connecting');
+    await withDeadline(connected(client), { ...deadline, what: 'connecting' });
   } catch (error) {
+    client.end(true);
     throw new Error(explainMqttError(error, config.broker), { cause: error });
   }
+  // With reconnection off, mqtt.js keeps unacknowledged publishes pending forever once the socket closes.
+  const lost = new Promise<never>((_, reject) => {
+    client.once('close', () => reject(new Error('the connection was closed before the broker acknowledged')));
+  });
+  lost.catch(() => undefined);
   const handlers: ((topic: string, payload: string, retained: boolean) => void)[] = [];
   client.on('message', (topic, payload, packet) => {
     for (const handler of handlers) handler(topic, payload.toString('utf8'), packet.retain);
   });
   return {
     async publish(topic, payload, publishOptions) {
-      await withTimeout(
-        client.publishAsync(topic, payload, publishOptions),
-        options.timeoutMs,
-        `publishing ${topic}`,
-      );
+      try {
+        const published = client.publishAsync(topic, payload, publishOptions);
+        await withDeadline(Promise.race([published, lost]), { ...deadline, what: `publishing ${topic}` });
+      } catch (error) {
+        const reason = (error as Error).message;
+        throw new Error(
+          `the broker at ${displayUrl(config.broker)} did not acknowledge ${topic}: ${reason}`,
+          {
+            cause: error,
+          },
+        );
+      }
     },
     async subscribe(topic, onMessage) {
       handlers.push(onMessage);
-      await withTimeout(client.subscribeAsync(topic, { qos: 1 }), options.timeoutMs, `subscribing ${topic}`);
+      await withDeadline(client.subscribeAsync(topic, { qos: 1 }), {
+        ...deadline,
+        what: `subscribing ${topic}`,
+      });
     },
     async close() {
-      await client.endAsync().catch(() => client.end(true));
+      // endAsync waits for a DISCONNECT that a dead connection never sends: force it after a short wait.
+      if (!client.connected) {
+        client.end(true);
+        return;
+      }
+      await withDeadline(client.endAsync(), { timeoutMs: 2000, what: 'disconnecting' }).catch(() =>
+        client.end(true),
+      );
     },
   };
+}
+
+/** Resolves on CONNACK; rejects with the socket or CONNACK error (mqtt.js emits it before closing). */
+function connected(client: MqttClient): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let lastError: Error | undefined;
+    client.once('connect', () => resolve());
+    client.on('error', (error) => {
+      lastError = error;
+      reject(error);
+    });
+    client.once('close', () =>
+      reject(lastError ?? new Error('the broker closed the connection before accepting it')),
+    );
+  });
 }
 
 function readPem(path: string): Buffer {
@@ -86,21 +126,6 @@ function readPem(path: string): Buffer {
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new Error(`cannot read ${path}: ${reason}`, { cause: error });
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`timed out after ${timeoutMs / 1000} s while ${what}`)),
-      timeoutMs,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -26,7 +26,15 @@ export const mqtt = defineDestination({
     const values = await collectCurrentValues(query, pdls, now);
     const curves = await latestCurves(query, pdls, ctx.exportData);
     const messages: MqttMessage[] = buildMqttMessages(values, curves, ctx.exportData, prefix, now);
-    const details = { topics: countByKind(messages, prefix), pdls: pdls.length };
+    const skippedDailyRows = values.pdls.reduce(
+      (sum, { consumption, production }) => sum + (consumption?.skipped ?? 0) + (production?.skipped ?? 0),
+      0,
+    );
+    const details = {
+      topics: countByKind(messages, prefix),
+      pdls: pdls.length,
+      ...(skippedDailyRows > 0 ? { skipped_daily_rows: skippedDailyRows } : {}),
+    };
     const summary = `${messages.length} messages under ${prefix}/ on ${displayUrl(config.broker)}`;
     if (ctx.dryRun) {
       const payloads = messages.map((message) => ({ target: message.topic, body: message.payload }));
@@ -36,6 +44,7 @@ export const mqtt = defineDestination({
     const status = statusTopic(prefix);
     const connection = await connectMqtt(config, {
       timeoutMs: ctx.timeoutMs,
+      signal: ctx.signal,
       will: { topic: status, payload: OFFLINE, qos, retain: true },
     });
     try {

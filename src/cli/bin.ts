@@ -1,0 +1,22 @@
+import { main } from './main.js';
+
+/** The process around `main`: real streams, signals, and an exit that cannot hang cron. */
+const controller = new AbortController();
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`received ${signal}: stopping the current batch, recording the run, then exiting\n`);
+    controller.abort(new Error(`stopped by ${signal}`));
+  });
+}
+
+const exitCode = await main(process.argv.slice(2), {
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  isTTY: Boolean(process.stdout.isTTY),
+  signal: controller.signal,
+});
+process.exitCode = exitCode;
+// A library keeping a socket open must not leave cron waiting forever.
+setTimeout(() => process.exit(exitCode), 5000).unref();

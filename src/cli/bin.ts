@@ -2,6 +2,11 @@ import { main } from './main.js';
 
 /** The process around `main`: real streams, signals, and an exit that cannot hang cron. */
 const controller = new AbortController();
+// `med-export logs | head`: a closed pipe is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     process.stderr.write(`received ${signal}: stopping the current batch, recording the run, then exiting\n`);

@@ -4,10 +4,9 @@ import { exportCommand } from './commands/export.js';
 import { logsCommand } from './commands/logs.js';
 import { migrateCommand } from './commands/migrate.js';
 import { testCommand } from './commands/test.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, RunError, UsageError } from './errors.js';
 import type { CliIo, GlobalOptions, Output } from './io.js';
 import { createOutput } from './io.js';
-import { RunError } from './session.js';
 import { redact } from '../redact.js';
 import { createRequire } from 'node:module';
 

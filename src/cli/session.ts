@@ -8,9 +8,7 @@ import { migrate } from '../db/migrate.js';
 import type { Database } from '../db/tables.js';
 import { destinations } from '../destinations/registry.js';
 import type { GlobalOptions, Output } from './io.js';
-
-/** A failure outside any destination (the database, mostly): exit 1 with this message. */
-export class RunError extends Error {}
+import { RunError } from './errors.js';
 
 export async function readConfiguration(output: Output, options: GlobalOptions): Promise<LoadedConfig> {
   const config = await loadConfig({

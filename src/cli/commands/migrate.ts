@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import { EXIT_OK } from '../errors.js';
 import type { GlobalOptions, Output } from '../io.js';
-import { openDatabase, readConfiguration } from '../session.js';
 
 export function migrateCommand(
   run: (action: (output: Output, globals: GlobalOptions) => Promise<number>) => void,
@@ -14,6 +12,8 @@ export function migrateCommand(
     )
     .action(() => {
       run(async (output, globals) => {
+        const { EXIT_OK } = await import('../errors.js');
+        const { openDatabase, readConfiguration } = await import('../session.js');
         const config = await readConfiguration(output, globals);
         const session = await openDatabase(config, output);
         await session.close();

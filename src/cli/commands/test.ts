@@ -1,9 +1,6 @@
 import { Command } from 'commander';
-import { destinations } from '../../destinations/registry.js';
-import { selectDestinations } from '../../export/select-destinations.js';
-import { EXIT_FAILED, EXIT_OK } from '../errors.js';
+import { DESTINATION_IDS } from '../../destinations/ids.js';
 import type { GlobalOptions, Output } from '../io.js';
-import { readConfiguration } from '../session.js';
 
 export function testCommand(
   run: (action: (output: Output, globals: GlobalOptions) => Promise<number>) => void,
@@ -12,10 +9,7 @@ export function testCommand(
     .description(
       'check that a destination is reachable, accepts the credentials and lets us write (enabled or not)',
     )
-    .requiredOption(
-      '--destination <name>',
-      `the destination to check: ${[...destinations.keys()].join(', ')}`,
-    )
+    .requiredOption('--destination <name>', `the destination to check: ${DESTINATION_IDS.join(', ')}`)
     .addHelpText(
       'after',
       `
@@ -27,44 +21,8 @@ Each check prints one line; a failed one says what to fix. Exit status 0 when ev
     )
     .action(function (this: Command) {
       const { destination } = this.opts<{ destination: string }>();
-      run((output, globals) => testAction(output, globals, destination));
+      run(async (output, globals) =>
+        (await import('../actions/test.js')).testAction(output, globals, destination),
+      );
     });
-}
-
-async function testAction(output: Output, globals: GlobalOptions, name: string): Promise<number> {
-  const config = await readConfiguration(output, globals);
-  const [selected] = selectDestinations(
-    destinations,
-    config,
-    { all: false, names: [name] },
-    { requireEnabled: false },
-  );
-  const { destination, config: destinationConfig } = selected!;
-  const { color } = output;
-  output.print(`Testing ${destination.title} (${destination.id})`);
-  const checks = await destination
-    .test({
-      config: destinationConfig.options,
-      settings: config.settings,
-      timeoutMs: destinationConfig.common.timeoutMs,
-      log: output.log,
-    })
-    .catch((error: unknown) => [
-      {
-        name: 'run the checks',
-        ok: false,
-        detail: (error as Error).message,
-        hint: 'run again with --verbose',
-      },
-    ]);
-  for (const check of checks) {
-    const mark = check.ok ? color.green('✔ pass') : color.red('✖ fail');
-    output.print(`${mark}  ${check.name}${check.detail ? `: ${check.detail}` : ''}`);
-    if (!check.ok && check.hint) output.print(`        fix: ${check.hint}`);
-  }
-  const failed = checks.filter((check) => !check.ok).length;
-  output.print(
-    failed === 0 ? `${checks.length} checks passed` : `${failed} of ${checks.length} checks failed`,
-  );
-  return failed === 0 ? EXIT_OK : EXIT_FAILED;
 }

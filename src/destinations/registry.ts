@@ -1,4 +1,6 @@
 import type { Destination } from './destination.js';
+import { homeAssistant } from './home_assistant/index.js';
+import { jeedom } from './jeedom/index.js';
 import { mqtt } from './mqtt/index.js';
 
 /**
@@ -7,4 +9,6 @@ import { mqtt } from './mqtt/index.js';
  */
 export const destinations: ReadonlyMap<string, Destination> = new Map<string, Destination>([
   ['mqtt', mqtt as unknown as Destination],
+  ['jeedom', jeedom as unknown as Destination],
+  ['home_assistant', homeAssistant as unknown as Destination],
 ]);

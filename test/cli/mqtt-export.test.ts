@@ -214,6 +214,34 @@ describe('export --all to MQTT', () => {
     },
   );
 
+  it('publishes Home Assistant discovery configs for its topics, and clears those no longer exported', async () => {
+    const discoveryEnv = {
+      ...env,
+      MQTT_HA_DISCOVERY: 'true',
+      MQTT_HA_DISCOVERY_PREFIX: broker.discoveryPrefix,
+    };
+    expect((await runCli(['export', '--all', '--force'], discoveryEnv)).exitCode).toBe(0);
+    const configs = await broker.retained(`${broker.discoveryPrefix}/#`);
+    const states = await broker.retained();
+    const parsed = [...configs.values()].map((payload) => JSON.parse(payload) as Record<string, string>);
+    expect(parsed.length).toBeGreaterThan(5);
+    for (const config of parsed) {
+      expect(states.has(config.state_topic!), config.state_topic).toBe(true);
+      expect(config.availability_topic ?? JSON.stringify(config)).toContain(`${broker.topicPrefix}/status`);
+    }
+    const tempoConfigs = [...configs.keys()].filter((topic) => topic.includes('tempo'));
+    expect(tempoConfigs.length).toBeGreaterThan(0);
+
+    const withoutTempo = {
+      ...discoveryEnv,
+      MQTT_EXPORT_DATA: 'consumption_daily,consumption_monthly,ecowatt',
+    };
+    expect((await runCli(['export', '--all', '--force'], withoutTempo)).exitCode).toBe(0);
+    const after = await broker.retained(`${broker.discoveryPrefix}/#`);
+    expect([...after.keys()].filter((topic) => topic.includes('tempo'))).toEqual([]);
+    expect(after.size).toBeGreaterThan(0);
+  });
+
   it('test --destination mqtt passes against the broker, even when disabled', async () => {
     const result = await runCli(['test', '--destination', 'mqtt'], { ...env, MQTT_ENABLED: 'false' });
     expect(result.stdout).toMatch(/2 checks passed/);

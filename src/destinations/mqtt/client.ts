@@ -63,9 +63,19 @@ export async function connectMqtt(
   }
   // With reconnection off, mqtt.js keeps unacknowledged publishes pending forever once the socket closes.
   const lost = new Promise<never>((_, reject) => {
-    client.once('close', () => reject(new Error('the connection was closed before the broker acknowledged')));
+    client.once('close', () =>
+      reject(
+        options.signal?.aborted
+          ? (options.signal.reason as Error)
+          : new Error('the connection was closed before the broker acknowledged'),
+      ),
+    );
   });
   lost.catch(() => undefined);
+  // One listener for the whole connection (not one per publish in flight): aborting closes the socket, which
+  // rejects every pending publish through `lost`.
+  const abort = () => client.end(true);
+  options.signal?.addEventListener('abort', abort, { once: true });
   const handlers: ((topic: string, payload: string, retained: boolean) => void)[] = [];
   client.on('message', (topic, payload, packet) => {
     for (const handler of handlers) handler(topic, payload.toString('utf8'), packet.retain);
@@ -74,7 +84,10 @@ export async function connectMqtt(
     async publish(topic, payload, publishOptions) {
       try {
         const published = client.publishAsync(topic, payload, publishOptions);
-        await withDeadline(Promise.race([published, lost]), { ...deadline, what: `publishing ${topic}` });
+        await withDeadline(Promise.race([published, lost]), {
+          timeoutMs: options.timeoutMs,
+          what: `publishing ${topic}`,
+        });
       } catch (error) {
         const reason = (error as Error).message;
         throw new Error(
@@ -93,6 +106,7 @@ export async function connectMqtt(
       });
     },
     async close() {
+      options.signal?.removeEventListener('abort', abort);
       // endAsync waits for a DISCONNECT that a dead connection never sends: force it after a short wait.
       if (!client.connected) {
         client.end(true);

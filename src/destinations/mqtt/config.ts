@@ -1,4 +1,5 @@
 import { booleanField, integerField, optional, stringField, urlField } from '../../config/fields.js';
+import type { ConfigOf } from '../../config/fields.js';
 
 const TOPIC_PREFIX = /^[^#+\s/][^#+\s]*[^#+\s/]$|^[^#+\s/]$/;
 
@@ -28,4 +29,16 @@ export const mqttFields = {
   }),
   qos: integerField({ default: 1, min: 0, max: 2, describe: 'QoS of every message' }),
   retain: booleanField({ default: true, describe: 'publish retained messages' }),
+  ha_discovery: booleanField({
+    default: false,
+    describe:
+      'also publish Home Assistant MQTT discovery configs for these topics (entities without the HA destination)',
+  }),
+  ha_discovery_prefix: stringField({
+    default: 'homeassistant',
+    pattern: TOPIC_PREFIX,
+    describe: "Home Assistant's discovery prefix",
+  }),
 };
+
+export type MqttConfig = ConfigOf<typeof mqttFields>;

@@ -6,6 +6,12 @@ import type { Check, DataKind } from '../destination.js';
 import { defineDestination } from '../destination.js';
 import { connectMqtt } from './client.js';
 import { mqttFields } from './config.js';
+import type { MqttConfig } from './config.js';
+import {
+  buildDiscoveryConfigs,
+  mqttTopicDiscoveryEntities,
+  orphanDiscoveryTopics,
+} from '../home_assistant/entities.js';
 import type { DetailedCurve, MqttMessage } from './format.js';
 import { buildMqttMessages, countByKind, statusTopic } from './format.js';
 
@@ -26,6 +32,7 @@ export const mqtt = defineDestination({
     const values = await collectCurrentValues(query, pdls, now);
     const curves = await latestCurves(query, pdls, ctx.exportData);
     const messages: MqttMessage[] = buildMqttMessages(values, curves, ctx.exportData, prefix, now);
+    const discovery = discoveryMessages(config, pdls, ctx.exportData, ctx.state);
     const skippedDailyRows = values.pdls.reduce(
       (sum, { consumption, production }) => sum + (consumption?.skipped ?? 0) + (production?.skipped ?? 0),
       0,
@@ -33,12 +40,19 @@ export const mqtt = defineDestination({
     const details = {
       topics: countByKind(messages, prefix),
       pdls: pdls.length,
+      ...(config.ha_discovery || discovery.cleared.length > 0
+        ? { discovery_configs: discovery.configs.length, discovery_cleared: discovery.cleared.length }
+        : {}),
       ...(skippedDailyRows > 0 ? { skipped_daily_rows: skippedDailyRows } : {}),
     };
     const summary = `${messages.length} messages under ${prefix}/ on ${displayUrl(config.broker)}`;
+    const state = { discovery_topics: discovery.configs.map((message) => message.topic) };
     if (ctx.dryRun) {
-      const payloads = messages.map((message) => ({ target: message.topic, body: message.payload }));
-      return { records: messages.length, details, state: {}, summary, payloads };
+      const payloads = [...messages, ...discovery.configs].map((message) => ({
+        target: message.topic,
+        body: message.payload,
+      }));
+      return { records: messages.length, details, state, summary, payloads };
     }
 
     const status = statusTopic(prefix);
@@ -50,15 +64,21 @@ export const mqtt = defineDestination({
     try {
       // mqtt.js resolves a QoS ≥ 1 publish on the broker's PUBACK/PUBCOMP: success means acknowledged.
       await connection.publish(status, ONLINE, { qos, retain: true });
-      await Promise.all(
-        messages.map((message) =>
+      await Promise.all([
+        ...messages.map((message) =>
           connection.publish(message.topic, JSON.stringify(message.payload), { qos, retain: config.retain }),
         ),
-      );
+        // Discovery configs are always retained, so Home Assistant finds them after its own restart; an
+        // empty retained payload removes an entity whose PDL or data kind is no longer exported.
+        ...discovery.configs.map((message) =>
+          connection.publish(message.topic, JSON.stringify(message.payload), { qos, retain: true }),
+        ),
+        ...discovery.cleared.map((topic) => connection.publish(topic, '', { qos, retain: true })),
+      ]);
     } finally {
       await connection.close();
     }
-    return { records: messages.length, details, state: {}, summary, payloads: [] };
+    return { records: messages.length, details, state, summary, payloads: [] };
   },
 
   async test(ctx): Promise<Check[]> {
@@ -115,6 +135,29 @@ export const mqtt = defineDestination({
     return checks;
   },
 });
+
+/** Home Assistant discovery configs for this destination's topics, and the configs to clear. */
+function discoveryMessages(
+  config: MqttConfig,
+  pdls: readonly Pdl[],
+  kinds: ReadonlySet<DataKind>,
+  state: Readonly<Record<string, unknown>>,
+): { configs: MqttMessage[]; cleared: string[] } {
+  const previous = Array.isArray(state.discovery_topics) ? (state.discovery_topics as string[]) : [];
+  const objectPrefix = config.topic_prefix.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
+  const configs = config.ha_discovery
+    ? buildDiscoveryConfigs(mqttTopicDiscoveryEntities(pdls, kinds, config.topic_prefix, objectPrefix), {
+        discoveryPrefix: config.ha_discovery_prefix,
+        nodeId: `med_export_${objectPrefix}`,
+        availabilityTopic: statusTopic(config.topic_prefix),
+      })
+    : [];
+  const cleared = orphanDiscoveryTopics(
+    previous,
+    configs.map((message) => message.topic),
+  );
+  return { configs, cleared };
+}
 
 /** The latest day's load curve of each PDL, for the `…/detailed` topics that were asked for. */
 async function latestCurves(

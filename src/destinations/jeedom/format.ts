@@ -1,0 +1,433 @@
+import { firstDayOfMonth, firstDayOfYear } from '../../domain/paris-time.js';
+import { toDailyEnergy } from '../../domain/readings.js';
+import type { SkipCounter } from '../../domain/readings.js';
+import { frenchColor } from '../../domain/tempo.js';
+import { whToKwh } from '../../domain/units.js';
+import type { DailyRow, EnergyDirection, MonthlyTotal, Pdl, TempoDay } from '../../query/types.js';
+import type { DataKind } from '../destination.js';
+
+/**
+ * What med-export creates in Jeedom (virtual equipments and their info commands) and the values it sends,
+ * built without any I/O.
+ */
+
+export const VIRTUAL_PLUGIN = 'virtual';
+export const EQUIPMENT_PREFIX = 'MyElectricalData';
+const LOGICAL_ID_PREFIX = 'med_export';
+/** install/database.json (jeedom/core): cmd.name varchar(45), eqLogic.name varchar(127). */
+const CMD_NAME_MAX = 45;
+const EQLOGIC_NAME_MAX = 127;
+const KWH_DECIMALS = 3;
+
+export type SubType = 'numeric' | 'string' | 'binary';
+
+export interface CommandDefinition {
+  /** Stable `logicalId` of the command in its equipment; also the key of JEEDOM_COMMANDS. */
+  logicalId: string;
+  name: string;
+  subType: SubType;
+  unit: string;
+  historized: boolean;
+  /** Decimals Jeedom keeps (`historizeRound`), numeric commands only. */
+  round?: number;
+  /**
+   * `always` for values that carry their own day: a value equal to the previous day's is still a new reading,
+   * so scenarios triggered by the command run for it (cmd.class.php event(), `repeatEventManagement`).
+   */
+  repeat: 'always' | 'auto';
+  genericType?: string;
+  /** The data kind that enables this command. */
+  kind: DataKind;
+}
+
+export type EquipmentRole = 'pdl' | 'tempo' | 'ecowatt';
+
+export interface EquipmentDefinition {
+  /** Key of this equipment in the destination state: `pdl:<PDL>`, `tempo`, `ecowatt`. */
+  key: string;
+  role: EquipmentRole;
+  usagePointId?: string;
+  logicalId: string;
+  name: string;
+  commands: CommandDefinition[];
+}
+
+function energyCommands(direction: EnergyDirection): CommandDefinition[] {
+  const label = direction === 'consumption' ? 'Consommation' : 'Production';
+  const generic = direction === 'consumption' ? { genericType: 'CONSUMPTION' } : {};
+  const kwh = {
+    subType: 'numeric' as const,
+    unit: 'kWh',
+    round: KWH_DECIMALS,
+    repeat: 'always' as const,
+    ...generic,
+  };
+  return [
+    {
+      logicalId: `${direction}_daily`,
+      name: `${label} journalière`,
+      historized: true,
+      kind: `${direction}_daily`,
+      ...kwh,
+    },
+    {
+      logicalId: `${direction}_yesterday`,
+      name: `${label} hier`,
+      historized: false,
+      kind: `${direction}_daily`,
+      ...kwh,
+    },
+    {
+      logicalId: `${direction}_month`,
+      name: `${label} mois en cours`,
+      historized: true,
+      kind: `${direction}_monthly`,
+      ...kwh,
+    },
+    {
+      logicalId: `${direction}_year`,
+      name: `${label} année en cours`,
+      historized: true,
+      kind: `${direction}_monthly`,
+      ...kwh,
+    },
+  ];
+}
+
+const TEMPO_COMMANDS: CommandDefinition[] = [
+  {
+    logicalId: 'tempo_today',
+    name: "Couleur aujourd'hui",
+    subType: 'string',
+    unit: '',
+    historized: true,
+    repeat: 'always',
+    kind: 'tempo',
+  },
+  {
+    logicalId: 'tempo_tomorrow',
+    name: 'Couleur demain',
+    subType: 'string',
+    unit: '',
+    historized: false,
+    repeat: 'auto',
+    kind: 'tempo',
+  },
+  {
+    logicalId: 'tempo_remaining_blue',
+    name: 'Jours bleus restants',
+    subType: 'numeric',
+    unit: 'j',
+    round: 0,
+    historized: false,
+    repeat: 'auto',
+    kind: 'tempo',
+  },
+  {
+    logicalId: 'tempo_remaining_white',
+    name: 'Jours blancs restants',
+    subType: 'numeric',
+    unit: 'j',
+    round: 0,
+    historized: false,
+    repeat: 'auto',
+    kind: 'tempo',
+  },
+  {
+    logicalId: 'tempo_remaining_red',
+    name: 'Jours rouges restants',
+    subType: 'numeric',
+    unit: 'j',
+    round: 0,
+    historized: false,
+    repeat: 'auto',
+    kind: 'tempo',
+  },
+];
+
+const ECOWATT_COMMANDS: CommandDefinition[] = [
+  {
+    logicalId: 'ecowatt_level',
+    name: 'Niveau maintenant',
+    subType: 'numeric',
+    unit: '',
+    round: 0,
+    historized: false,
+    repeat: 'auto',
+    kind: 'ecowatt',
+  },
+  {
+    logicalId: 'ecowatt_next_hour',
+    name: 'Niveau heure suivante',
+    subType: 'numeric',
+    unit: '',
+    round: 0,
+    historized: false,
+    repeat: 'auto',
+    kind: 'ecowatt',
+  },
+  {
+    logicalId: 'ecowatt_alert',
+    name: 'Alerte',
+    subType: 'binary',
+    unit: '',
+    historized: false,
+    repeat: 'auto',
+    kind: 'ecowatt',
+  },
+];
+
+export const ALL_COMMAND_KEYS: readonly string[] = [
+  ...energyCommands('consumption'),
+  ...energyCommands('production'),
+  ...TEMPO_COMMANDS,
+  ...ECOWATT_COMMANDS,
+].map((command) => command.logicalId);
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max).trimEnd();
+}
+
+/** "MyElectricalData <label>" (the PDL when it has no label), unique among the PDLs exported. */
+export function pdlEquipmentNames(pdls: readonly Pdl[]): Map<string, string> {
+  const labelOf = (pdl: Pdl) => pdl.name?.trim() || pdl.usagePointId;
+  const counts = new Map<string, number>();
+  for (const pdl of pdls) counts.set(labelOf(pdl), (counts.get(labelOf(pdl)) ?? 0) + 1);
+  const names = new Map<string, string>();
+  for (const pdl of pdls) {
+    const label = labelOf(pdl);
+    const unique =
+      (counts.get(label) ?? 0) > 1 && label !== pdl.usagePointId ? `${label} (${pdl.usagePointId})` : label;
+    names.set(pdl.usagePointId, clip(`${EQUIPMENT_PREFIX} ${unique}`, EQLOGIC_NAME_MAX));
+  }
+  return names;
+}
+
+/** Key of a command in the destination state and in JEEDOM_COMMANDS: `<equipment key>/<logicalId>`. */
+export function commandKey(
+  equipment: Pick<EquipmentDefinition, 'key'>,
+  command: Pick<CommandDefinition, 'logicalId'>,
+): string {
+  return `${equipment.key}/${command.logicalId}`;
+}
+
+/**
+ * The equipments and commands the exported data kinds need: one equipment per PDL (its consumption and
+ * production commands), one for Tempo, one for EcoWatt. Equipments without any command are left out.
+ */
+export function equipmentDefinitions(
+  pdls: readonly Pdl[],
+  kinds: ReadonlySet<DataKind>,
+): EquipmentDefinition[] {
+  const names = pdlEquipmentNames(pdls);
+  const definitions: EquipmentDefinition[] = [];
+  for (const pdl of pdls) {
+    const commands = [
+      ...(pdl.hasConsumption ? energyCommands('consumption') : []),
+      ...(pdl.hasProduction ? energyCommands('production') : []),
+    ].filter((command) => kinds.has(command.kind));
+    definitions.push({
+      key: `pdl:${pdl.usagePointId}`,
+      role: 'pdl',
+      usagePointId: pdl.usagePointId,
+      logicalId: `${LOGICAL_ID_PREFIX}_pdl_${pdl.usagePointId}`,
+      name: names.get(pdl.usagePointId)!,
+      commands,
+    });
+  }
+  if (kinds.has('tempo')) {
+    definitions.push({
+      key: 'tempo',
+      role: 'tempo',
+      logicalId: `${LOGICAL_ID_PREFIX}_tempo`,
+      name: `${EQUIPMENT_PREFIX} Tempo`,
+      commands: TEMPO_COMMANDS,
+    });
+  }
+  if (kinds.has('ecowatt')) {
+    definitions.push({
+      key: 'ecowatt',
+      role: 'ecowatt',
+      logicalId: `${LOGICAL_ID_PREFIX}_ecowatt`,
+      name: `${EQUIPMENT_PREFIX} EcoWatt`,
+      commands: ECOWATT_COMMANDS,
+    });
+  }
+  return definitions.filter((definition) => definition.commands.length > 0);
+}
+
+/**
+ * The JEEDOM_COMMANDS entry for a command: `<PDL>:<logicalId>` first, then the bare `<logicalId>` (which, for a
+ * PDL command, only applies when a single PDL is exported).
+ */
+export function mappedCommandId(
+  mapping: Readonly<Record<string, number>>,
+  equipment: EquipmentDefinition,
+  command: CommandDefinition,
+  pdlCount: number,
+): number | undefined {
+  if (equipment.usagePointId) {
+    const specific = mapping[`${equipment.usagePointId}:${command.logicalId}`];
+    if (specific !== undefined) return specific;
+    return pdlCount === 1 ? mapping[command.logicalId] : undefined;
+  }
+  return mapping[command.logicalId];
+}
+
+/** jeeApi.php `eqLogic::save` params creating a virtual equipment (no `cmd` list: that would delete others). */
+export function equipmentSaveParams(
+  definition: EquipmentDefinition,
+  objectId: number | undefined,
+): Record<string, unknown> {
+  return {
+    eqType_name: VIRTUAL_PLUGIN,
+    name: definition.name,
+    logicalId: definition.logicalId,
+    ...(objectId !== undefined ? { object_id: objectId } : {}),
+    // eqLogic isEnable defaults to 0, and cmd.class.php event() drops every value of a disabled equipment.
+    isEnable: 1,
+    isVisible: 1,
+    category: { energy: 1 },
+    configuration: {
+      createdBy: 'med-export',
+      ...(definition.usagePointId ? { usagePointId: definition.usagePointId } : {}),
+    },
+  };
+}
+
+/** jeeApi.php `cmd::save` params creating an info command in a virtual equipment. */
+export function commandSaveParams(
+  definition: CommandDefinition,
+  eqLogicId: number,
+  order: number,
+): Record<string, unknown> {
+  return {
+    eqType_name: VIRTUAL_PLUGIN,
+    eqType: VIRTUAL_PLUGIN,
+    eqLogic_id: eqLogicId,
+    name: clip(definition.name, CMD_NAME_MAX),
+    logicalId: definition.logicalId,
+    type: 'info',
+    subType: definition.subType,
+    unite: definition.unit,
+    isHistorized: definition.historized ? 1 : 0,
+    isVisible: 1,
+    order,
+    ...(definition.genericType ? { generic_type: definition.genericType } : {}),
+    configuration: {
+      ...(definition.round !== undefined ? { historizeRound: definition.round } : {}),
+      // history.class.php save(): with a smoothing mode, a value re-sent for a day already stored would be
+      // averaged with the old one instead of replacing it.
+      historizeMode: 'none',
+      repeatEventManagement: definition.repeat,
+    },
+  };
+}
+
+/** One `cmd::event`: a value and, for a value that belongs to a day, the Jeedom datetime of that day. */
+export interface JeedomEvent {
+  value: number | string;
+  datetime?: string;
+}
+
+/**
+ * A Paris calendar day as the Jeedom datetime of its start. Jeedom reads it in its own timezone (core.inc.php:
+ * `date_default_timezone_set(config::byKey('timezone'))`), Europe/Paris on a French box.
+ */
+export function dayDatetime(date: string): string {
+  return `${date} 00:00:00`;
+}
+
+export function kwh(wh: number): number {
+  return whToKwh(wh, KWH_DECIMALS);
+}
+
+/** Daily energies as events at their day, oldest first; unusable rows are counted in `skipped`. */
+export function dailyEvents(
+  rows: readonly DailyRow[],
+  skipped: SkipCounter,
+  onlyDates?: ReadonlySet<string>,
+): JeedomEvent[] {
+  const events: { date: string; event: JeedomEvent }[] = [];
+  for (const row of rows) {
+    if (onlyDates && !onlyDates.has(row.date)) continue;
+    const reading = toDailyEnergy(row);
+    if (!reading.ok) {
+      skipped.add(reading.reason);
+      continue;
+    }
+    events.push({
+      date: reading.date,
+      event: { value: kwh(reading.wh), datetime: dayDatetime(reading.date) },
+    });
+  }
+  return events.sort((a, b) => a.date.localeCompare(b.date)).map((entry) => entry.event);
+}
+
+/** Monthly totals as events on the first day of their month, oldest first. */
+export function monthEvents(
+  totals: readonly MonthlyTotal[],
+  onlyMonths?: ReadonlySet<string>,
+): JeedomEvent[] {
+  return [...totals]
+    .filter((total) => !onlyMonths || onlyMonths.has(total.month))
+    .sort((a, b) => a.month.localeCompare(b.month))
+    .map((total) => ({ value: kwh(total.wh), datetime: dayDatetime(`${total.month}-01`) }));
+}
+
+/** Yearly totals (sums of the monthly ones) as events on 1 January, oldest first. */
+export function yearEvents(totals: readonly MonthlyTotal[], onlyYears?: ReadonlySet<string>): JeedomEvent[] {
+  const byYear = new Map<string, number>();
+  for (const total of totals) {
+    const year = total.month.slice(0, 4);
+    byYear.set(year, (byYear.get(year) ?? 0) + total.wh);
+  }
+  return [...byYear]
+    .filter(([year]) => !onlyYears || onlyYears.has(year))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([year, wh]) => ({ value: kwh(wh), datetime: dayDatetime(`${year}-01-01`) }));
+}
+
+/** Tempo colours (BLEU/BLANC/ROUGE) at their day, oldest first, from `after` (excluded) to `today` (included). */
+export function tempoDayEvents(days: readonly TempoDay[], today: string, after?: string): JeedomEvent[] {
+  return days
+    .filter((day) => day.date <= today && (after === undefined || day.date > after))
+    .sort((a, b) => a.date.localeCompare(b.date))
+    .map((day) => ({ value: frenchColor(day.color), datetime: dayDatetime(day.date) }));
+}
+
+/**
+ * cmd.class.php event() makes the last value sent the command's current value, whatever its date: after
+ * re-sending corrected older days, the newest one has to be sent again last.
+ */
+export function endWithLatest(
+  events: readonly JeedomEvent[],
+  latest: JeedomEvent | undefined,
+): JeedomEvent[] {
+  if (!latest) return [...events];
+  const last = events.at(-1);
+  if (last && last.datetime === latest.datetime && last.value === latest.value) return [...events];
+  return [...events.filter((event) => event.datetime !== latest.datetime), latest];
+}
+
+/** Months and years a set of changed days touches. */
+export function periodsOf(dates: Iterable<string>): {
+  months: Set<string>;
+  years: Set<string>;
+  first: string | null;
+} {
+  const months = new Set<string>();
+  const years = new Set<string>();
+  let first: string | null = null;
+  for (const date of dates) {
+    months.add(firstDayOfMonth(date).slice(0, 7));
+    years.add(firstDayOfYear(date).slice(0, 4));
+    if (first === null || date < first) first = date;
+  }
+  return { months, years, first };
+}
+
+/** The value as compared with the one last confirmed, for values sent only when they change. */
+export function eventSignature(event: JeedomEvent): string {
+  return `${event.datetime ?? ''}|${event.value}`;
+}

@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JeedomError, apiEndpoint, createJeedomClient } from '../../../src/destinations/jeedom/client.js';
+import { startJeedomStandin } from '../../jeedom-standin/jeedom-standin.js';
+import type { JeedomStandin } from '../../jeedom-standin/jeedom-standin.js';
+
+let standin: JeedomStandin;
+
+beforeEach(async () => {
+  standin = await startJeedomStandin();
+});
+
+afterEach(async () => {
+  await standin.close();
+});
+
+function client(options: { url?: string; apiKey?: string; timeoutMs?: number } = {}) {
+  return createJeedomClient({
+    url: new URL(options.url ?? standin.url),
+    apiKey: options.apiKey ?? standin.apiKey,
+    timeoutMs: options.timeoutMs ?? 5000,
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<JeedomError> {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(JeedomError);
+  return error as JeedomError;
+}
+
+describe('apiEndpoint', () => {
+  it('adds the API path to the address Jeedom is opened with, and keeps a full API URL', () => {
+    expect(apiEndpoint(new URL('http://jeedom.local')).href).toBe('http://jeedom.local/core/api/jeeApi.php');
+    expect(apiEndpoint(new URL('https://box.example/jeedom/')).href).toBe(
+      'https://box.example/jeedom/core/api/jeeApi.php',
+    );
+    expect(apiEndpoint(new URL('http://j/core/api/jeeApi.php')).href).toBe('http://j/core/api/jeeApi.php');
+  });
+});
+
+describe('JSON-RPC client against the stand-in', () => {
+  it('uses the core key, or falls back to the Virtual plugin key with plugin "virtual"', async () => {
+    const core = await client();
+    expect(await core.call('version')).toBe('4.4.19');
+    expect(core.keyScope).toBe('core');
+    const virtual = await client({ apiKey: standin.virtualApiKey });
+    expect(await virtual.call('version')).toBe('4.4.19');
+    expect(virtual.keyScope).toBe('virtual');
+    expect(await virtual.call('eqLogic::byType', { type: 'virtual' })).toEqual([]);
+  });
+
+  it('reports a refused key as a JSON-RPC error with the fix', async () => {
+    const error = await failure((await client({ apiKey: 'not-the-right-key-at-all' })).call('version'));
+    expect(error.kind).toBe('rpc');
+    expect(error.code).toBe(1);
+    expect(error.describe()).toContain('JEEDOM_API_KEY');
+    expect(error.describe()).not.toContain('not-the-right-key-at-all');
+  });
+
+  it("reports Jeedom's own error message for a missing command", async () => {
+    const error = await failure((await client()).call('cmd::event', { id: 999, value: 1 }));
+    expect(error.kind).toBe('rpc');
+    expect(error.code).toBe(702);
+    expect(error.message).toContain('Commande introuvable : 999');
+  });
+
+  it('tells HTTP errors, timeouts, dropped connections and non-JSON answers apart', async () => {
+    standin.failRequests({ method: 'version', times: 1, mode: { kind: 'http', status: 500 } });
+    expect(await failure((await client()).call('version'))).toMatchObject({
+      kind: 'http',
+      details: { status: 500 },
+    });
+
+    standin.clearFailures();
+    standin.failRequests({ method: 'version', times: 1, mode: { kind: 'hang' } });
+    const timeout = await failure((await client({ timeoutMs: 300 })).call('version'));
+    expect(timeout.kind).toBe('timeout');
+    expect(timeout.describe()).toContain('JEEDOM_TIMEOUT');
+
+    standin.clearFailures();
+    standin.failRequests({ method: 'version', times: 1, mode: { kind: 'reset' } });
+    expect((await failure((await client()).call('version'))).kind).toBe('network');
+
+    standin.clearFailures();
+    standin.failRequests({
+      method: 'version',
+      times: 1,
+      mode: { kind: 'http', status: 200, body: "Vous n'avez aucune clé API configurée" },
+    });
+    const protocol = await failure((await client()).call('version'));
+    expect(protocol.kind).toBe('protocol');
+    expect(protocol.hint).toContain('API');
+  });
+
+  it('points at JEEDOM_URL for a 404, including the one Jeedom gives a banned address', async () => {
+    const wrongPath = await failure((await client({ url: `${standin.url}/jeedom` })).call('ping'));
+    expect(wrongPath).toMatchObject({ kind: 'http', details: { status: 404 } });
+    expect(wrongPath.hint).toContain('JEEDOM_URL');
+    standin.setBanned(true);
+    const banned = await failure((await client()).call('ping'));
+    expect(banned.hint).toContain('banned');
+  });
+
+  it('reports an address where nothing listens as unreachable', async () => {
+    const url = standin.url;
+    await standin.close();
+    const error = await failure((await client({ url })).call('ping'));
+    expect(error.kind).toBe('network');
+    expect(error.message).toContain('cannot reach Jeedom');
+    standin = await startJeedomStandin();
+  });
+});

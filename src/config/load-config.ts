@@ -200,7 +200,9 @@ function warnUnknownEnvironment(
   destinations: readonly Destination[],
   warnings: string[],
 ): void {
-  const known = new Set<string>(Object.values(globalFields).flatMap(({ env: name }) => [name, `${name}_FILE`]));
+  const known = new Set<string>(
+    Object.values(globalFields).flatMap(({ env: name }) => [name, `${name}_FILE`]),
+  );
   const prefixes: string[] = [];
   for (const destination of destinations) {
     const fields = { ...commonDestinationFields, ...destination.fields } as Record<string, Field<unknown>>;

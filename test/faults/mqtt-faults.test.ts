@@ -74,7 +74,9 @@ describe('MQTT under faults', () => {
     proxy.mode = 'blackhole';
     const result = await runCli(['export', '--all'], env);
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toMatch(/no answer from the broker at mqtt:\/\/127\.0\.0\.1:\d+ \((connack timeout|timed out after 2 s)/);
+    expect(result.stdout).toMatch(
+      /no answer from the broker at mqtt:\/\/127\.0\.0\.1:\d+ \((connack timeout|timed out after 2 s)/,
+    );
     expect((await logRows()).at(-1)).toMatchObject({ status: 'error', records_exported: 0 });
     expect(await watermark()).toBeNull();
     await expectRecovery();

@@ -7,6 +7,8 @@ export async function withDeadline<T>(
   options: { timeoutMs: number; signal?: AbortSignal | undefined; what: string },
 ): Promise<T> {
   const { timeoutMs, signal, what } = options;
+  // Whatever happens to the deadline, a later rejection of the abandoned promise must not crash the process.
+  promise.catch(() => undefined);
   signal?.throwIfAborted();
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;

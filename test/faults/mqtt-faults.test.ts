@@ -136,9 +136,10 @@ describe('MQTT under faults', () => {
     const run = spawnCli(['export', '--all', '--force'], { ...env, MQTT_TIMEOUT: '60' });
     await waitFor(async () => (await logRows()).at(-1)?.status === 'running');
     run.child.kill('SIGTERM');
-    const { code, stderr } = await run.done;
-    expect(code).toBe(1);
+    const { code, stderr, stdout } = await run.done;
+    expect(code, stdout + stderr).toBe(1);
     expect(stderr).toMatch(/received SIGTERM/);
+    expect(stdout, stderr).toMatch(/stopped by SIGTERM/);
     expect((await logRows()).at(-1)).toMatchObject({
       status: 'error',
       error_message: expect.stringMatching(/stopped by SIGTERM/),

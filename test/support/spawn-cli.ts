@@ -32,7 +32,8 @@ export function spawnCli(args: string[], env: Record<string, string>): SpawnedCl
 
 export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
+  // A condition may fail while the process is still creating what it looks at (tables, rows).
+  while (!(await condition().catch(() => false))) {
     if (Date.now() > until) throw new Error('condition not reached in time');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { commonDestinationFields, globalFields } from '../../src/config/common-fields.js';
 import { destinations } from '../../src/destinations/registry.js';
+import { DESTINATION_IDS } from '../../src/destinations/ids.js';
 
 const example = readFileSync(new URL('../../config.example.yaml', import.meta.url), 'utf8');
 const document = parse(example) as Record<string, Record<string, unknown>>;
@@ -43,5 +44,9 @@ describe('destination registry', () => {
       .sort();
     expect([...destinations.keys()].sort()).toEqual(folders);
     for (const [id, destination] of destinations) expect(destination.id).toBe(id);
+  });
+
+  it('matches the id list the help texts use without loading every destination', () => {
+    expect([...destinations.keys()].sort()).toEqual([...DESTINATION_IDS].sort());
   });
 });

@@ -18,8 +18,9 @@ import {
 import type { StoredState } from './export-log.js';
 
 /**
- * Rows committed by a concurrent MyElectricalData sync can carry an `updated_at` slightly older than the
- * high-water mark read at the start of a run; re-reading this far back makes sure they are never skipped.
+ * A row committed by a MyElectricalData sync that was still running when a pass started reading carries an
+ * `updated_at` (its transaction's start, or the app's clock) up to this much older than that start: the next
+ * pass re-reads this far back so such a row is never skipped.
  */
 export const CHANGE_SAFETY_MARGIN_MS = 10 * 60 * 1000;
 
@@ -126,7 +127,7 @@ async function runDestination(
     if (interrupted > 0)
       log.warn(`${id}: closed ${interrupted} run(s) left unfinished by a process that died`);
     const stored = await readState(db, id);
-    const highWaterMark = await options.query.highWaterMark();
+    const cursor = await options.query.changeCursor();
     const logId = await startLog(db, id);
     try {
       const outcome = await callDestination(options, selected, stored, otherResults);
@@ -135,7 +136,7 @@ async function runDestination(
         records: outcome.records,
         details: outcome.details,
         errorMessage: null,
-        state: { state: outcome.state, watermark: laterOf(highWaterMark, stored.watermark) },
+        state: { state: outcome.state, watermark: laterOf(cursor, stored.watermark) },
       });
       return result('success', {
         records: outcome.records,

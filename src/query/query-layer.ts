@@ -134,13 +134,9 @@ export function createQueryLayer(db: Kysely<Database>): QueryLayer {
       return rows.map((row) => row.day);
     },
 
-    async highWaterMark() {
-      const result = await sql<{ mark: Date | null }>`
-        select greatest(
-          (select max(updated_at) from consumption_data),
-          (select max(updated_at) from production_data)
-        ) as mark`.execute(db);
-      return result.rows[0]?.mark ?? null;
+    async changeCursor() {
+      const result = await sql<{ now: Date }>`select now() as now`.execute(db);
+      return result.rows[0]!.now;
     },
 
     async tempoDays(range) {

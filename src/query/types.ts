@@ -91,8 +91,13 @@ export interface QueryLayer {
   monthlyTotals(direction: EnergyDirection, usagePointId: string, range?: DateRange): Promise<MonthlyTotal[]>;
   /** Days (of either granularity) whose rows were inserted or updated after `since`. */
   changedDates(direction: EnergyDirection, usagePointId: string, since: Date): Promise<string[]>;
-  /** Latest `updated_at` across consumption and production rows; null on an empty database. */
-  highWaterMark(): Promise<Date | null>;
+  /**
+   * The database's clock when a pass starts reading. Every row a later pass has not seen was committed after
+   * this instant, so its `updated_at` is later than this minus the duration of the transaction that wrote it
+   * (the safety margin). Unlike the largest `updated_at`, it moves forward at every pass, so the margin
+   * never makes the same rows count as changed run after run.
+   */
+  changeCursor(): Promise<Date>;
   tempoDays(range?: DateRange): Promise<TempoDay[]>;
   /** The newest signal of each day. */
   ecowattDays(range?: DateRange): Promise<EcowattDay[]>;

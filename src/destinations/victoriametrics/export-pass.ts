@@ -94,7 +94,7 @@ export async function victoriaMetricsExportPass(
   const sender = new BatchSender(config.batch_size, client ? send : null, endpoints.importUrl);
 
   // Where a resumed pass picks up changes if this one fails part-way (the core keeps its watermark then).
-  const passMark = await ctx.query.highWaterMark();
+  const passMark = await ctx.query.changeCursor();
   const pass: PassContext = {
     ctx,
     sender,
@@ -209,9 +209,11 @@ async function sendEnergy(pass: PassContext): Promise<void> {
             sent: previous.fingerprints[key] ?? {},
             keepFrom,
           },
-          onConfirmed: (unit) => {
+          onConfirmed: (unit, accepted) => {
             // A resumed stream first re-sends earlier changed days: progress only ever moves forward.
             if (backfilling && unit > (confirmed.progress[key] ?? '')) confirmed.progress[key] = unit;
+            // Days accepted before a failure later in this stream must not be sent (stored) twice next time.
+            confirmed.fingerprints[key] = { ...confirmed.fingerprints[key], ...accepted };
           },
         });
         await sender.flush();

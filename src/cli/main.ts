@@ -8,11 +8,9 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, RunError, UsageError } from './errors
 import type { CliIo, GlobalOptions, Output } from './io.js';
 import { createOutput } from './io.js';
 import { redact } from '../redact.js';
-import { createRequire } from 'node:module';
+import { VERSION } from '../version.js';
 
 type Action = (output: Output, globals: GlobalOptions) => Promise<number>;
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** Parses the command line and runs one command; returns the exit status instead of exiting. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -22,7 +20,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       'Export MyElectricalData (Linky) data from PostgreSQL to Home Assistant, MQTT, VictoriaMetrics and Jeedom.\n' +
         'Each run does one pass, records it in export_logs and exits: run it from cron or a systemd timer.',
     )
-    .version(version)
+    .version(VERSION)
     .option(
       '--config <file>',
       'configuration file (default: med-export.config.yaml, .med-exportrc.yaml, … here)',

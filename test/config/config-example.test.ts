@@ -50,3 +50,13 @@ describe('destination registry', () => {
     expect([...destinations.keys()].sort()).toEqual([...DESTINATION_IDS].sort());
   });
 });
+
+describe('version', () => {
+  it('is the one in package.json', async () => {
+    const { VERSION } = await import('../../src/version.js');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    expect(VERSION).toBe(pkg.version);
+  });
+});

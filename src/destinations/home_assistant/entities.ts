@@ -2,7 +2,7 @@
  * Pure building of the live entities: their ids and states, the REST bodies, and the MQTT discovery configs
  * (also usable by the generic MQTT destination for its own topics).
  */
-import { createRequire } from 'node:module';
+import { VERSION } from '../../version.js';
 import { parisMidnightUtcMs } from '../../domain/paris-time.js';
 import { colorCode, frenchColor } from '../../domain/tempo.js';
 import { whToKwh } from '../../domain/units.js';
@@ -10,8 +10,6 @@ import type { EnergyDirection, Pdl } from '../../query/types.js';
 import type { CurrentValues, DayEnergy, PeriodEnergy } from '../../snapshot/current-values.js';
 import type { DataKind } from '../destination.js';
 import { meterName } from './format.js';
-
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
 // ---- MQTT discovery (generic) ----
 
@@ -58,7 +56,7 @@ export interface DiscoveryMessage {
 /** The `origin` block Home Assistant shows as the source of discovered entities (mqtt/discovery.py). */
 export const DISCOVERY_ORIGIN = {
   name: 'med-export',
-  sw_version: version,
+  sw_version: VERSION,
 };
 
 /**

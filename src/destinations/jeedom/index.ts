@@ -281,7 +281,7 @@ async function dryRun(
     records,
     details: detailsOf(emptyReport(), report, { records, values, backfilled: [] }, {}),
     state: stateRecord(state),
-    summary: `${records} values would be sent to ${endpoint}`,
+    summary: `${records} values to ${endpoint}`,
     payloads,
   };
 }

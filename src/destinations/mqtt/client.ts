@@ -34,7 +34,8 @@ export async function connectMqtt(
   config: MqttConnectionConfig,
   options: { timeoutMs: number; will?: Will; signal?: AbortSignal },
 ): Promise<MqttConnection> {
-  const { connect } = await import('mqtt');
+  // mqtt is CommonJS: its exports are on the module's default export, both natively and once bundled.
+  const { connect } = (await import('mqtt')).default;
   const url = new URL(config.broker.href);
   const username = decodeURIComponent(url.username);
   const password = decodeURIComponent(url.password);

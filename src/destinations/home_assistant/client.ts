@@ -84,6 +84,9 @@ export function explainNetworkError(error: unknown, url: URL): string {
     return `${where} refused the connection: is Home Assistant running on that port?`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return `cannot resolve "${url.hostname}": check HOME_ASSISTANT_URL`;
+  if (code === 'ECONNRESET' || code === 'EPIPE') {
+    return `${where} closed the connection without answering (${message}): check HOME_ASSISTANT_URL (host, port, http or https) and any reverse proxy in front of Home Assistant`;
+  }
   if (code === 'ETIMEDOUT' || err?.name === 'TimeoutError' || /timed out/i.test(message)) {
     return `no answer from ${where} (${message}): check the address, the port and any firewall`;
   }

@@ -4,6 +4,7 @@ import { gzip } from 'node:zlib';
 import type { VictoriaMetricsEndpoints } from './endpoints.js';
 
 const gzipAsync = promisify(gzip);
+const GZIP_LEVEL = 1;
 
 export type Auth =
   | { kind: 'none' }
@@ -40,7 +41,9 @@ export class VictoriaMetricsHttpError extends Error {
     readonly serverText: string,
     readonly url: string,
   ) {
-    super(`HTTP ${status} from ${url}${serverText ? `: ${serverText}` : ''}${explainStatus(status)}`);
+    super(
+      `HTTP ${status} from ${url}${serverText ? `: ${serverText}` : ''}${explainStatus(status, serverText)}`,
+    );
     this.name = 'VictoriaMetricsHttpError';
   }
 }
@@ -57,8 +60,9 @@ export class VictoriaMetricsUnreachableError extends Error {
   }
 }
 
-function explainStatus(status: number): string {
-  if (status === 401) {
+function explainStatus(status: number, serverText: string): string {
+  // Older vmauth (Debian 12's 1.79) answers an unknown token with 400 "cannot find the provided auth token".
+  if (status === 401 || /auth token|cannot authorize/i.test(serverText)) {
     return ' (credentials missing or rejected: check VICTORIAMETRICS_USERNAME/VICTORIAMETRICS_PASSWORD or VICTORIAMETRICS_TOKEN)';
   }
   if (status === 403) return ' (credentials accepted but not allowed to do this: they need write access)';
@@ -153,7 +157,9 @@ export async function createVictoriaMetricsClient(options: ClientOptions): Promi
     async importText(text) {
       // Content-Encoding: gzip is what app/vminsert/prometheusimport/request_handler.go (`InsertHandler`) checks
       // to decompress the stream.
-      const body = await gzipAsync(Buffer.from(text, 'utf8'));
+      // Level 1: a backfill's text shrinks about as well (it is mostly repeated label sets and digits) for a
+      // fraction of the default level's time.
+      const body = await gzipAsync(Buffer.from(text, 'utf8'), { level: GZIP_LEVEL });
       const response = await request('POST', endpoints.importUrl, body, {
         'content-type': 'text/plain; charset=utf-8',
         'content-encoding': 'gzip',

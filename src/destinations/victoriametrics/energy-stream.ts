@@ -4,13 +4,14 @@ import {
   addDays,
   firstDayOfMonth,
   monthOf,
+  parisMidnightUtcMs,
   toDailyEnergy,
   toInterval,
 } from '../../domain/index.js';
 import type { SkipCounter } from '../../domain/index.js';
 import type { DateRange, DetailedRow, EnergyDirection, QueryLayer } from '../../query/types.js';
 import type { BatchSender } from './batch-sender.js';
-import { dailySample, detailedSample, monthlySample } from './samples.js';
+import { METRICS, energyLabels } from './samples.js';
 import type { EnergyType, Labels } from './samples.js';
 
 /**
@@ -52,8 +53,11 @@ export interface StreamInput {
   type: EnergyType;
   plan: StreamPlan;
   skipped: SkipCounter;
-  /** Called after a batch was accepted with the last day (or month) whose samples are now all accepted. */
-  onConfirmed(unit: string): void;
+  /**
+   * Called after a batch was accepted with the last day (or month) whose samples are now all accepted, and the
+   * fingerprints of the units up to it (to keep if the pass fails later in this stream).
+   */
+  onConfirmed(unit: string, fingerprints: Record<string, string>): void;
 }
 
 /** Sorted dates → ranges of consecutive days. */
@@ -105,12 +109,40 @@ function lengthOf(rawData: unknown): unknown {
 }
 
 /**
+ * Asks for the next page as soon as one arrives, so that PostgreSQL reads it while this one is formatted and
+ * sent. A stream left early waits for that read to end (its failure then goes unreported).
+ */
+async function* readAhead<T>(pages: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = pages[Symbol.asyncIterator]();
+  let next = iterator.next();
+  let done = false;
+  try {
+    for (;;) {
+      const result = await next;
+      if (result.done) {
+        done = true;
+        return;
+      }
+      next = iterator.next();
+      next.catch(() => undefined);
+      yield result.value;
+    }
+  } finally {
+    if (!done) {
+      await next.catch(() => undefined);
+      await iterator.return?.()?.catch(() => undefined);
+    }
+  }
+}
+
+/**
  * Sends the stream's samples (the caller flushes the last batch); returns the fingerprints to keep for the next
- * pass.
+ * pass. `onConfirmed` runs as VictoriaMetrics accepts the batches, which may be after this returns.
  */
 export async function sendEnergyStream(input: StreamInput): Promise<Record<string, string>> {
   const { plan, sender, direction, type, labels, extra, skipped } = input;
   const kind = `${direction}_${type}`;
+  const series = sender.series(METRICS[direction], energyLabels(type, labels, extra));
   const byMonth = type === 'monthly';
   const unitOf = (date: string) => (byMonth ? date.slice(0, 7) : date);
   const resendFromUnit = plan.resendFrom === null ? null : unitOf(plan.resendFrom);
@@ -119,20 +151,31 @@ export async function sendEnergyStream(input: StreamInput): Promise<Record<strin
   let lastUnit: string | null = null;
 
   /**
-   * Whether a unit (day or month) is to be sent, remembering its fingerprint. `changedAt` (the newest
-   * `updated_at` of the unit's rows) tells apart the granularity that changed: a corrected daily value must
-   * not re-send the untouched load curve of that day.
+   * Whether a unit (day or month) is to be sent, remembering its fingerprint (computed only when it is needed).
+   * `changedAt` (the newest `updated_at` of the unit's rows) tells apart the granularity that changed: a
+   * corrected daily value must not re-send the untouched load curve of that day.
    */
-  const decide = (unit: string, fingerprint: string, changedAt?: Date): boolean => {
-    if (!plan.full || unit >= keepFromUnit) kept[unit] = fingerprint;
-    if (plan.full || (resendFromUnit !== null && unit >= resendFromUnit)) return true;
-    if (changedAt !== undefined && plan.changedSince !== null && changedAt <= plan.changedSince) return false;
+  const decide = (unit: string, fingerprintOf: () => string, changedAt?: () => Date): boolean => {
+    if (plan.full || (resendFromUnit !== null && unit >= resendFromUnit)) {
+      if (!plan.full || unit >= keepFromUnit) kept[unit] = fingerprintOf();
+      return true;
+    }
+    const fingerprint = fingerprintOf();
+    kept[unit] = fingerprint;
+    if (changedAt !== undefined && plan.changedSince !== null && changedAt() <= plan.changedSince) return false;
     return plan.sent[unit] !== fingerprint;
   };
 
   /** Before a unit's samples: a full batch goes out now, between two units. */
   const startUnit = async (unit: string) => {
-    if ((await sender.flushIfFull()) && lastUnit !== null) input.onConfirmed(lastUnit);
+    if (sender.full) {
+      if (lastUnit !== null) {
+        const through = lastUnit;
+        const accepted = Object.fromEntries(Object.entries(kept).filter(([sent]) => sent <= through));
+        sender.whenAccepted(() => input.onConfirmed(through, accepted));
+      }
+      await sender.flushIfFull();
+    }
     lastUnit = unit;
   };
 
@@ -145,52 +188,61 @@ export async function sendEnergyStream(input: StreamInput): Promise<Record<strin
   if (type === 'daily') {
     for (const range of ranges) {
       for (const row of await input.query.dailyRows(direction, input.usagePointId, range)) {
-        if (!decide(row.date, String(row.value), row.updatedAt)) continue;
+        if (!decide(row.date, () => String(row.value), () => row.updatedAt)) continue;
         await startUnit(row.date);
         const reading = toDailyEnergy(row);
         if (!reading.ok) skipped.add(reading.reason);
-        else sender.add(kind, dailySample(direction, labels, extra, reading));
+        else sender.addValue(kind, series, reading.wh, parisMidnightUtcMs(reading.date));
       }
     }
   } else if (type === 'monthly') {
     for (const range of ranges) {
       for (const total of await input.query.monthlyTotals(direction, input.usagePointId, range)) {
-        if (!decide(total.month, `${total.wh}/${total.days}`)) continue;
+        if (!decide(total.month, () => `${total.wh}/${total.days}`)) continue;
         await startUnit(total.month);
-        sender.add(kind, monthlySample(direction, labels, extra, total));
+        sender.addValue(kind, series, total.wh, parisMidnightUtcMs(`${total.month}-01`));
       }
     }
   } else {
     const duplicates = new DuplicateGuard();
     let day: DetailedRow[] = [];
-    const sendDay = async () => {
-      const first = day[0];
+    const latestUpdate = (rows: readonly DetailedRow[]) => {
+      let latest = rows[0]!.updatedAt;
+      for (const row of rows) if (row.updatedAt > latest) latest = row.updatedAt;
+      return latest;
+    };
+    const sendDay = async (rows: readonly DetailedRow[]) => {
+      const first = rows[0];
       if (!first) return;
-      const changedAt = day.reduce(
-        (latest, row) => (row.updatedAt > latest ? row.updatedAt : latest),
-        first.updatedAt,
-      );
-      if (!decide(first.date, detailedFingerprint(day), changedAt)) return;
+      if (
+        !decide(
+          first.date,
+          () => detailedFingerprint(rows),
+          () => latestUpdate(rows),
+        )
+      ) {
+        return;
+      }
       await startUnit(first.date);
-      for (const row of day) {
+      for (const row of rows) {
         const interval = toInterval(row);
         const reading = interval.ok ? duplicates.check(interval) : interval;
         if (!reading.ok) skipped.add(reading.reason);
-        else sender.add(kind, detailedSample(direction, labels, extra, reading));
+        else sender.addValue(kind, series, reading.wh, reading.startMs);
       }
     };
     for (const range of ranges) {
       // Pages come ordered by day: a day's rows are gathered (one day at a time) to fingerprint it.
-      for await (const page of input.query.detailedPages(direction, input.usagePointId, range)) {
+      for await (const page of readAhead(input.query.detailedPages(direction, input.usagePointId, range))) {
         for (const row of page) {
           if (day.length > 0 && day[0]!.date !== row.date) {
-            await sendDay();
+            await sendDay(day);
             day = [];
           }
           day.push(row);
         }
       }
-      await sendDay();
+      await sendDay(day);
       day = [];
     }
   }

@@ -162,7 +162,8 @@ export async function sendEnergyStream(input: StreamInput): Promise<Record<strin
     }
     const fingerprint = fingerprintOf();
     kept[unit] = fingerprint;
-    if (changedAt !== undefined && plan.changedSince !== null && changedAt() <= plan.changedSince) return false;
+    if (changedAt !== undefined && plan.changedSince !== null && changedAt() <= plan.changedSince)
+      return false;
     return plan.sent[unit] !== fingerprint;
   };
 
@@ -188,7 +189,14 @@ export async function sendEnergyStream(input: StreamInput): Promise<Record<strin
   if (type === 'daily') {
     for (const range of ranges) {
       for (const row of await input.query.dailyRows(direction, input.usagePointId, range)) {
-        if (!decide(row.date, () => String(row.value), () => row.updatedAt)) continue;
+        if (
+          !decide(
+            row.date,
+            () => String(row.value),
+            () => row.updatedAt,
+          )
+        )
+          continue;
         await startUnit(row.date);
         const reading = toDailyEnergy(row);
         if (!reading.ok) skipped.add(reading.reason);

@@ -4,14 +4,13 @@ import {
   addDays,
   firstDayOfMonth,
   monthOf,
-  parisMidnightUtcMs,
   toDailyEnergy,
   toInterval,
 } from '../../domain/index.js';
 import type { SkipCounter } from '../../domain/index.js';
 import type { DateRange, DetailedRow, EnergyDirection, QueryLayer } from '../../query/types.js';
 import type { BatchSender } from './batch-sender.js';
-import { METRICS, energyLabels } from './samples.js';
+import { dailySample, detailedSample, monthlySample } from './samples.js';
 import type { EnergyType, Labels } from './samples.js';
 
 /**
@@ -109,40 +108,12 @@ function lengthOf(rawData: unknown): unknown {
 }
 
 /**
- * Asks for the next page as soon as one arrives, so that PostgreSQL reads it while this one is formatted and
- * sent. A stream left early waits for that read to end (its failure then goes unreported).
- */
-async function* readAhead<T>(pages: AsyncIterable<T>): AsyncGenerator<T> {
-  const iterator = pages[Symbol.asyncIterator]();
-  let next = iterator.next();
-  let done = false;
-  try {
-    for (;;) {
-      const result = await next;
-      if (result.done) {
-        done = true;
-        return;
-      }
-      next = iterator.next();
-      next.catch(() => undefined);
-      yield result.value;
-    }
-  } finally {
-    if (!done) {
-      await next.catch(() => undefined);
-      await iterator.return?.()?.catch(() => undefined);
-    }
-  }
-}
-
-/**
  * Sends the stream's samples (the caller flushes the last batch); returns the fingerprints to keep for the next
- * pass. `onConfirmed` runs as VictoriaMetrics accepts the batches, which may be after this returns.
+ * pass.
  */
 export async function sendEnergyStream(input: StreamInput): Promise<Record<string, string>> {
   const { plan, sender, direction, type, labels, extra, skipped } = input;
   const kind = `${direction}_${type}`;
-  const series = sender.series(METRICS[direction], energyLabels(type, labels, extra));
   const byMonth = type === 'monthly';
   const unitOf = (date: string) => (byMonth ? date.slice(0, 7) : date);
   const resendFromUnit = plan.resendFrom === null ? null : unitOf(plan.resendFrom);
@@ -151,31 +122,25 @@ export async function sendEnergyStream(input: StreamInput): Promise<Record<strin
   let lastUnit: string | null = null;
 
   /**
-   * Whether a unit (day or month) is to be sent, remembering its fingerprint (computed only when it is needed).
-   * `changedAt` (the newest `updated_at` of the unit's rows) tells apart the granularity that changed: a
-   * corrected daily value must not re-send the untouched load curve of that day.
+   * Whether a unit (day or month) is to be sent, remembering its fingerprint. `changedAt` (the newest
+   * `updated_at` of the unit's rows) tells apart the granularity that changed: a corrected daily value must
+   * not re-send the untouched load curve of that day.
    */
-  const decide = (unit: string, fingerprintOf: () => string, changedAt?: () => Date): boolean => {
-    if (plan.full || (resendFromUnit !== null && unit >= resendFromUnit)) {
-      if (!plan.full || unit >= keepFromUnit) kept[unit] = fingerprintOf();
-      return true;
-    }
-    const fingerprint = fingerprintOf();
-    kept[unit] = fingerprint;
-    if (changedAt !== undefined && plan.changedSince !== null && changedAt() <= plan.changedSince)
-      return false;
+  const decide = (unit: string, fingerprint: string, changedAt?: Date): boolean => {
+    if (!plan.full || unit >= keepFromUnit) kept[unit] = fingerprint;
+    if (plan.full || (resendFromUnit !== null && unit >= resendFromUnit)) return true;
+    if (changedAt !== undefined && plan.changedSince !== null && changedAt <= plan.changedSince) return false;
     return plan.sent[unit] !== fingerprint;
   };
 
   /** Before a unit's samples: a full batch goes out now, between two units. */
   const startUnit = async (unit: string) => {
-    if (sender.full) {
-      if (lastUnit !== null) {
-        const through = lastUnit;
-        const accepted = Object.fromEntries(Object.entries(kept).filter(([sent]) => sent <= through));
-        sender.whenAccepted(() => input.onConfirmed(through, accepted));
-      }
-      await sender.flushIfFull();
+    if ((await sender.flushIfFull()) && lastUnit !== null) {
+      const through = lastUnit;
+      input.onConfirmed(
+        through,
+        Object.fromEntries(Object.entries(kept).filter(([sent]) => sent <= through)),
+      );
     }
     lastUnit = unit;
   };
@@ -189,68 +154,52 @@ export async function sendEnergyStream(input: StreamInput): Promise<Record<strin
   if (type === 'daily') {
     for (const range of ranges) {
       for (const row of await input.query.dailyRows(direction, input.usagePointId, range)) {
-        if (
-          !decide(
-            row.date,
-            () => String(row.value),
-            () => row.updatedAt,
-          )
-        )
-          continue;
+        if (!decide(row.date, String(row.value), row.updatedAt)) continue;
         await startUnit(row.date);
         const reading = toDailyEnergy(row);
         if (!reading.ok) skipped.add(reading.reason);
-        else sender.addValue(kind, series, reading.wh, parisMidnightUtcMs(reading.date));
+        else sender.add(kind, dailySample(direction, labels, extra, reading));
       }
     }
   } else if (type === 'monthly') {
     for (const range of ranges) {
       for (const total of await input.query.monthlyTotals(direction, input.usagePointId, range)) {
-        if (!decide(total.month, () => `${total.wh}/${total.days}`)) continue;
+        if (!decide(total.month, `${total.wh}/${total.days}`)) continue;
         await startUnit(total.month);
-        sender.addValue(kind, series, total.wh, parisMidnightUtcMs(`${total.month}-01`));
+        sender.add(kind, monthlySample(direction, labels, extra, total));
       }
     }
   } else {
     const duplicates = new DuplicateGuard();
     let day: DetailedRow[] = [];
-    const latestUpdate = (rows: readonly DetailedRow[]) => {
-      let latest = rows[0]!.updatedAt;
-      for (const row of rows) if (row.updatedAt > latest) latest = row.updatedAt;
-      return latest;
-    };
-    const sendDay = async (rows: readonly DetailedRow[]) => {
-      const first = rows[0];
+    const sendDay = async () => {
+      const first = day[0];
       if (!first) return;
-      if (
-        !decide(
-          first.date,
-          () => detailedFingerprint(rows),
-          () => latestUpdate(rows),
-        )
-      ) {
-        return;
-      }
+      const changedAt = day.reduce(
+        (latest, row) => (row.updatedAt > latest ? row.updatedAt : latest),
+        first.updatedAt,
+      );
+      if (!decide(first.date, detailedFingerprint(day), changedAt)) return;
       await startUnit(first.date);
-      for (const row of rows) {
+      for (const row of day) {
         const interval = toInterval(row);
         const reading = interval.ok ? duplicates.check(interval) : interval;
         if (!reading.ok) skipped.add(reading.reason);
-        else sender.addValue(kind, series, reading.wh, reading.startMs);
+        else sender.add(kind, detailedSample(direction, labels, extra, reading));
       }
     };
     for (const range of ranges) {
       // Pages come ordered by day: a day's rows are gathered (one day at a time) to fingerprint it.
-      for await (const page of readAhead(input.query.detailedPages(direction, input.usagePointId, range))) {
+      for await (const page of input.query.detailedPages(direction, input.usagePointId, range)) {
         for (const row of page) {
           if (day.length > 0 && day[0]!.date !== row.date) {
-            await sendDay(day);
+            await sendDay();
             day = [];
           }
           day.push(row);
         }
       }
-      await sendDay(day);
+      await sendDay();
       day = [];
     }
   }

@@ -148,7 +148,7 @@ try {
     const row: Row = { measurement: `backfill 1 PDL → ${id}`, seconds: run.seconds, rows: oneRows };
     if (id === 'victoriametrics') {
       const reference = await vmReference(database, one.usagePointId, targets.vmUrl);
-      row.reference = { name: 'psql COPY \| gzip \| curl import', seconds: reference };
+      row.reference = { name: 'psql COPY \\| gzip \\| curl import', seconds: reference };
       row.target = { maxRatio: 2 };
       row.note = `${targets.vmKind} VictoriaMetrics`;
     }

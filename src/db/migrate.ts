@@ -20,9 +20,18 @@ class SqlFileMigrationProvider implements MigrationProvider {
 
 /** Applies pending migrations; returns the names applied now (empty when already up to date). */
 export async function migrate(db: Kysely<Database>): Promise<string[]> {
+  // Every cron run passes here: when everything is applied already, one query settles it instead of the
+  // migrator's lock-table round trips.
+  const provider = new SqlFileMigrationProvider();
+  const wanted = Object.keys(await provider.getMigrations());
+  const applied = await sql<{ name: string }>`select name from med_export_migration`
+    .execute(db)
+    .then((result) => new Set(result.rows.map((row) => row.name)))
+    .catch(() => new Set<string>());
+  if (wanted.every((name) => applied.has(name))) return [];
   const migrator = new Migrator({
     db,
-    provider: new SqlFileMigrationProvider(),
+    provider,
     migrationTableName: 'med_export_migration',
     migrationLockTableName: 'med_export_migration_lock',
   });

@@ -50,9 +50,21 @@ export interface DailyRowInput {
 
 const INTERVAL_START_PATTERN = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 
+/** Already `HH:MM` (00:00–23:59): what nearly every row holds, recognised without a regular expression. */
+function isPlainTimeOfDay(text: string): boolean {
+  if (text.length !== 5 || text.charCodeAt(2) !== 58) return false;
+  const h1 = text.charCodeAt(0) - 48;
+  const h2 = text.charCodeAt(1) - 48;
+  const m1 = text.charCodeAt(3) - 48;
+  const m2 = text.charCodeAt(4) - 48;
+  if (!(h1 >= 0 && h1 <= 2 && h2 >= 0 && h2 <= 9 && m1 >= 0 && m1 <= 5 && m2 >= 0 && m2 <= 9)) return false;
+  return h1 * 10 + h2 <= 23;
+}
+
 /** `H:MM`, `HH:MM` or `HH:MM:00` → `HH:MM`; null when it is not a time of day on a whole minute. */
 export function normalizeIntervalStart(intervalStart: string | null): string | null {
   if (intervalStart === null) return null;
+  if (isPlainTimeOfDay(intervalStart)) return intervalStart;
   const match = INTERVAL_START_PATTERN.exec(intervalStart.trim());
   if (!match) return null;
   const hours = Number(match[1]);
@@ -122,34 +134,37 @@ export class SkipCounter {
 
 /** How far behind the latest start a start is still remembered; rows come ordered by day, so one day is plenty. */
 const DUPLICATE_HORIZON_MS = 3 * 86_400_000;
-const PRUNE_EVERY = 4096;
 
 /**
  * Rejects a second reading with the same start instant in one stream (one guard per PDL and direction), e.g. a
  * `02:30` row on the spring-forward day, which lands on `03:30`.
+ *
+ * Starts are kept in two generations of about a horizon each, the older dropped whole when a new one begins:
+ * every start within the horizon of the latest is remembered, and the sets stay small (deleting entries one by
+ * one made a long stream's set reallocate its table over and over).
  */
 export class DuplicateGuard {
-  private readonly seen = new Set<number>();
-  private latestStartMs = -Infinity;
-  private sincePrune = 0;
+  private recent = new Set<number>();
+  private older = new Set<number>();
+  /** The first start of the recent generation. */
+  private recentFromMs = -Infinity;
 
   check(reading: IntervalReading): IntervalReading | SkippedReading {
-    if (this.seen.has(reading.startMs)) return skipped('duplicate_interval');
-    this.seen.add(reading.startMs);
-    if (reading.startMs > this.latestStartMs) this.latestStartMs = reading.startMs;
-    if (++this.sincePrune >= PRUNE_EVERY) this.prune();
+    const { startMs } = reading;
+    if (this.recent.has(startMs) || this.older.has(startMs)) return skipped('duplicate_interval');
+    if (startMs - this.recentFromMs > DUPLICATE_HORIZON_MS) {
+      // Everything in the older generation started before recentFromMs, over a horizon before this start.
+      this.older = this.recent;
+      this.recent = new Set();
+      this.recentFromMs = startMs;
+    }
+    this.recent.add(startMs);
     return reading;
   }
 
   reset(): void {
-    this.seen.clear();
-    this.latestStartMs = -Infinity;
-    this.sincePrune = 0;
-  }
-
-  private prune(): void {
-    this.sincePrune = 0;
-    const horizon = this.latestStartMs - DUPLICATE_HORIZON_MS;
-    for (const startMs of this.seen) if (startMs < horizon) this.seen.delete(startMs);
+    this.recent = new Set();
+    this.older = new Set();
+    this.recentFromMs = -Infinity;
   }
 }

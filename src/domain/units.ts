@@ -6,6 +6,10 @@ const DEFAULT_INTERVAL_MINUTES = 30;
 
 const KNOWN_INTERVAL_MINUTES = new Set([10, 15, 30, 60]);
 
+/** The last `interval_length` text read, and its minutes. */
+let lastLength: string | undefined;
+let lastMinutes: number | null = null;
+
 /**
  * Length in minutes of a detailed reading, from `raw_data->>'interval_length'` (ISO 8601 duration such as
  * `PT30M`). Absent (or raw_data null) → 30; anything else than a known step → null.
@@ -16,10 +20,13 @@ export function intervalMinutes(rawData: unknown): number | null {
   const length: unknown = (rawData as Record<string, unknown>)['interval_length'];
   if (length === null || length === undefined) return DEFAULT_INTERVAL_MINUTES;
   if (typeof length !== 'string') return null;
+  // Every row of a load curve holds the same few values: the last one's answer is reused.
+  if (length === lastLength) return lastMinutes;
   const match = /^PT(?:(\d{1,2})M|(1)H)$/i.exec(length.trim());
-  if (!match) return null;
-  const minutes = match[1] !== undefined ? Number(match[1]) : 60;
-  return KNOWN_INTERVAL_MINUTES.has(minutes) ? minutes : null;
+  const minutes = match ? (match[1] !== undefined ? Number(match[1]) : 60) : null;
+  lastLength = length;
+  lastMinutes = minutes !== null && KNOWN_INTERVAL_MINUTES.has(minutes) ? minutes : null;
+  return lastMinutes;
 }
 
 /** Energy (Wh) of an interval whose average power is `averageW` over `minutes`. */

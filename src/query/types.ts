@@ -27,6 +27,10 @@ export interface DetailedRow {
   intervalStart: string | null;
   /** Average power over the interval in W as stored. */
   value: number | null;
+  /**
+   * `raw_data` as stored, except that of an object only `interval_length` is read (the one key used), and that
+   * no raw_data, a JSON null and an object without interval_length all read as `{}` (the default step).
+   */
   rawData: unknown;
   updatedAt: Date;
 }

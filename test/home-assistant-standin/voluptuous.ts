@@ -13,17 +13,25 @@
 export type Path = readonly (string | number)[];
 
 export class Invalid extends Error {
+  readonly path: Path;
+
+  /** `path` is copied: validators pass a path they keep changing (see `Validator`). */
   constructor(
     readonly reason: string,
-    readonly path: Path,
+    path: Path,
   ) {
     super(
       path.length > 0 ? `${reason} @ data${path.map((part) => `[${pythonRepr(part)}]`).join('')}` : reason,
     );
+    this.path = [...path];
   }
 }
 
-/** Validates `value` at `path`; pushes errors; returns the (possibly coerced) value. */
+/**
+ * Validates `value` at `path`; pushes errors; returns the (possibly coerced) value. `path` is a working array
+ * that container validators extend and restore around each item (an import holds thousands of rows: no
+ * array per key), so a validator must not keep it: `Invalid` takes a copy.
+ */
 export type Validator = (value: unknown, path: Path, errors: Invalid[]) => unknown;
 
 export interface KeySpec {
@@ -35,6 +43,9 @@ export const required = (validator: Validator): KeySpec => ({ required: true, va
 export const optional = (validator: Validator): KeySpec => ({ required: false, validator });
 
 export function dict(keys: Record<string, KeySpec>): Validator {
+  const requiredKeys = Object.entries(keys)
+    .filter(([, spec]) => spec.required)
+    .map(([key]) => key);
   return (value, path, errors) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       errors.push(new Invalid('expected a dictionary', path));
@@ -42,17 +53,26 @@ export function dict(keys: Record<string, KeySpec>): Validator {
     }
     const input = value as Record<string, unknown>;
     const output: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(input)) {
-      const spec = keys[key];
-      if (!spec) {
-        errors.push(new Invalid('extra keys not allowed', [...path, key]));
-        continue;
+    // The path of each key is `path` extended in place, and restored even when a validator throws.
+    const working = path as (string | number)[];
+    const depth = working.length;
+    try {
+      for (const key of Object.keys(input)) {
+        working.push(key);
+        const spec = keys[key];
+        if (!spec) errors.push(new Invalid('extra keys not allowed', working));
+        else output[key] = spec.validator(input[key], working, errors);
+        working.pop();
       }
-      output[key] = spec.validator(item, [...path, key], errors);
-    }
-    for (const [key, spec] of Object.entries(keys)) {
-      if (spec.required && !(key in input))
-        errors.push(new Invalid('required key not provided', [...path, key]));
+      for (const key of requiredKeys) {
+        if (key in input) continue;
+        working.push(key);
+        errors.push(new Invalid('required key not provided', working));
+        working.pop();
+      }
+    } catch (error) {
+      working.length = depth;
+      throw error;
     }
     return output;
   };
@@ -64,7 +84,20 @@ export function listOf(item: Validator): Validator {
       errors.push(new Invalid('expected list', path));
       return value;
     }
-    return value.map((element, index) => item(element, [...path, index], errors));
+    const working = path as (string | number)[];
+    const depth = working.length;
+    const output: unknown[] = new Array<unknown>(value.length);
+    try {
+      for (let index = 0; index < value.length; index++) {
+        working.push(index);
+        output[index] = item(value[index], working, errors);
+        working.pop();
+      }
+    } catch (error) {
+      working.length = depth;
+      throw error;
+    }
+    return output;
   };
 }
 
@@ -135,7 +168,53 @@ export interface ParsedDatetime {
 const DATETIME_RE =
   /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d*)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
+/** `YYYY-MM-DDTHH:MM:SS+00:00`, what clients nearly always send: read without the regular expression. */
+const CANONICAL_UTC_LENGTH = 25;
+const CANONICAL_UTC_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24];
+
+function twoDigits(text: string, index: number): number {
+  return (text.charCodeAt(index) - 48) * 10 + text.charCodeAt(index + 1) - 48;
+}
+
+function canonicalUtc(text: string): ParsedDatetime | null {
+  if (text.length !== CANONICAL_UTC_LENGTH) return null;
+  for (let digit = 0; digit < CANONICAL_UTC_DIGITS.length; digit++) {
+    const code = text.charCodeAt(CANONICAL_UTC_DIGITS[digit]!);
+    if (code < 48 || code > 57) return null;
+  }
+  if (
+    text[4] !== '-' ||
+    text[7] !== '-' ||
+    text[10] !== 'T' ||
+    text[13] !== ':' ||
+    text[16] !== ':' ||
+    text[19] !== '+' ||
+    text[22] !== ':' ||
+    text[20] !== '0' ||
+    text[21] !== '0' ||
+    text[23] !== '0' ||
+    text[24] !== '0'
+  ) {
+    return null;
+  }
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  // The general path below gives the same for this form: no fraction, a zero offset.
+  const ms = Date.UTC(
+    twoDigits(text, 0) * 100 + twoDigits(text, 2),
+    twoDigits(text, 5) - 1,
+    twoDigits(text, 8),
+    twoDigits(text, 11),
+    minute,
+    second,
+  );
+  if (Number.isNaN(ms)) return null;
+  return { ms, naive: false, minute, second, microsecond: 0 };
+}
+
 export function parseDatetime(text: string): ParsedDatetime | null {
+  const canonical = canonicalUtc(text);
+  if (canonical) return canonical;
   const match = DATETIME_RE.exec(text);
   if (!match) return null;
   const [, y, mo, d, h, mi, s, fraction, offset] = match;

@@ -203,17 +203,32 @@ export class HomeAssistantSocket {
 
   /** Sends one command and waits for its result; a `success: false` answer rejects with Home Assistant's text. */
   async command<T = unknown>(message: Record<string, unknown> & { type: string }): Promise<T> {
+    return this.send<T>(message.type, (id) => JSON.stringify({ id, ...message }));
+  }
+
+  /**
+   * `command` for a message the caller serializes (large imports are written once, not built as objects and
+   * stringified): `serialize` returns the JSON of the whole message, given its `id`, as text or UTF-8 bytes.
+   */
+  async commandJson<T = unknown>(type: string, serialize: (id: number) => string | Buffer): Promise<T> {
+    return this.send<T>(type, serialize);
+  }
+
+  private async send<T>(type: string, serialize: (id: number) => string | Buffer): Promise<T> {
     if (this.closedError) throw this.closedError;
     const id = this.nextId++;
     const answer = new Promise<unknown>((resolve, reject) => {
-      this.pending.set(id, { command: message.type, resolve, reject });
+      this.pending.set(id, { command: type, resolve, reject });
     });
-    this.socket.send(JSON.stringify({ id, ...message }));
+    const data = serialize(id);
+    // Home Assistant reads text frames only (websocket_api/http.py): bytes go as text too.
+    if (typeof data === 'string') this.socket.send(data);
+    else this.socket.send(data, { binary: false });
     try {
       return (await withDeadline(answer, {
         timeoutMs: this.options.timeoutMs,
         signal: this.options.signal,
-        what: `waiting for Home Assistant to answer ${message.type}`,
+        what: `waiting for Home Assistant to answer ${type}`,
       })) as T;
     } finally {
       this.pending.delete(id);
@@ -261,6 +276,11 @@ export class HomeAssistantSocket {
 export interface RestResponse {
   status: number;
   body: string;
+}
+
+/** Starts loading the HTTP client of `restRequest` (a large module), so a later first request does not wait. */
+export function preloadRestClient(): void {
+  import('got').catch(() => undefined);
 }
 
 /** REST calls with the bearer token (http/auth.py `async_validate_auth_header`); never throws on a status. */

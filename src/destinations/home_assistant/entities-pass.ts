@@ -4,7 +4,7 @@
  */
 import { displayUrl } from '../../redact.js';
 import type { Pdl } from '../../query/types.js';
-import { collectCurrentValues } from '../../snapshot/current-values.js';
+import { collectCurrentValues, type CurrentValues } from '../../snapshot/current-values.js';
 import { connectMqtt, type MqttConnectionConfig } from '../mqtt/client.js';
 import type { ExportContext, Payload } from '../destination.js';
 import {
@@ -56,12 +56,24 @@ export function discoveryNodeId(config: HomeAssistantConfig): string {
   return `med_export_${config.entity_prefix}`;
 }
 
+/** The current values the entities show: read once the pass starts, while the statistics are imported. */
+export function readCurrentValues(
+  ctx: ExportContext<HomeAssistantConfig>,
+  pdls: readonly Pdl[],
+): Promise<CurrentValues> {
+  const values = collectCurrentValues(ctx.query, pdls, ctx.now);
+  // Awaited by `entitiesPass`, which does not run when the statistics fail.
+  values.catch(() => undefined);
+  return values;
+}
+
 export async function entitiesPass(
   ctx: ExportContext<HomeAssistantConfig>,
   pdls: readonly Pdl[],
   mode: EntitiesMode,
   previous: { discoveryTopics: readonly string[]; restEntities: readonly string[] },
   connection: ConnectionOptions,
+  currentValues: Promise<CurrentValues> = readCurrentValues(ctx, pdls),
 ): Promise<EntitiesOutcome> {
   const { config } = ctx;
   const outcome: EntitiesOutcome = {
@@ -77,7 +89,7 @@ export async function entitiesPass(
       'HOME_ASSISTANT_ENTITIES=mqtt needs HOME_ASSISTANT_MQTT_BROKER (the broker of the MQTT integration), or use rest',
     );
   }
-  const values = await collectCurrentValues(ctx.query, pdls, ctx.now);
+  const values = await currentValues;
   const entities = mode === 'none' ? [] : liveEntities(values, ctx.exportData, config.entity_prefix);
 
   if (mode === 'mqtt' || (config.mqtt_broker && previous.discoveryTopics.length > 0)) {

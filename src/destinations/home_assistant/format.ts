@@ -1,3 +1,4 @@
+import { dateOfDayNumber } from '../../domain/paris-time.js';
 import type { TariffName } from '../../domain/tariffs.js';
 import type { EnergyDirection, Pdl } from '../../query/types.js';
 
@@ -129,7 +130,21 @@ export function statisticMetadata(
   return metadata;
 }
 
-/** An hour start as Home Assistant's `cv.datetime` wants it: ISO 8601 with an explicit UTC offset. */
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** 10000-01-01, the first day `toISOString` writes with a six-digit year. */
+const FIRST_DAY_OF_YEAR_10000 = 2_932_897;
+const HOUR_TEXT = Array.from({ length: 24 }, (_, hour) => `T${hour < 10 ? '0' : ''}${hour}:00:00+00:00`);
+
+/**
+ * An hour start as Home Assistant's `cv.datetime` wants it: ISO 8601 with an explicit UTC offset. Called once
+ * per imported row, so whole hours of years 1970–9999 are written from the (cached) day text, without a Date.
+ */
 export function isoHour(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  const hour = (ms - day * DAY_MS) / HOUR_MS;
+  if (day >= 0 && day < FIRST_DAY_OF_YEAR_10000 && Number.isInteger(hour)) {
+    return dateOfDayNumber(day) + HOUR_TEXT[hour]!;
+  }
   return new Date(ms).toISOString().replace('.000Z', '+00:00');
 }

@@ -2,9 +2,9 @@ import { displayUrl } from '../../redact.js';
 import type { Payload } from '../destination.js';
 import { DeliveryError, defineDestination } from '../destination.js';
 import { connectionOptions, homeAssistantChecks } from './checks.js';
-import { HomeAssistantSocket } from './client.js';
+import { HomeAssistantSocket, preloadRestClient } from './client.js';
 import { entitiesMode, homeAssistantFields } from './config.js';
-import { entitiesPass } from './entities-pass.js';
+import { entitiesPass, readCurrentValues } from './entities-pass.js';
 import { StatisticsImportError, statisticsPass, type StatisticsOutcome } from './statistics-pass.js';
 import { readState, writeState, type HomeAssistantState } from './state.js';
 
@@ -22,6 +22,9 @@ export const homeAssistant = defineDestination({
     const mode = entitiesMode(config);
     const payloads: Payload[] = [];
     const details: Record<string, unknown> = {};
+    // What the entities need is read, and the REST client loaded, while the statistics are imported.
+    const currentValues = readCurrentValues(ctx, pdls);
+    if (!ctx.dryRun && (mode === 'rest' || previous.restEntities.length > 0)) preloadRestClient();
 
     let statistics: StatisticsOutcome = { rows: 0, through: previous.statistics, details: {}, payloads: [] };
     if (config.statistics) {
@@ -57,7 +60,7 @@ export const homeAssistant = defineDestination({
     const afterStatistics: HomeAssistantState = { ...previous, statistics: statistics.through };
     let entities;
     try {
-      entities = await entitiesPass(ctx, pdls, mode, previous, connection);
+      entities = await entitiesPass(ctx, pdls, mode, previous, connection, currentValues);
     } catch (error) {
       if (statistics.rows === 0) throw error;
       throw new DeliveryError(`live entities: ${(error as Error).message}`, {

@@ -5,14 +5,29 @@
 import { addDays, parisDate, parisMidnightUtcMs } from '../../domain/paris-time.js';
 import type { PricingOption, TariffName } from '../../domain/tariffs.js';
 import { normalizePricingOption, parseOffpeakHours, tariffNames } from '../../domain/tariffs.js';
-import type { EnergyDirection, EnergyOffer, Pdl, QueryLayer, TempoColorCode } from '../../query/types.js';
+import type {
+  DetailedRow,
+  EnergyDirection,
+  EnergyOffer,
+  Pdl,
+  QueryLayer,
+  TempoColorCode,
+} from '../../query/types.js';
 import type { ExportContext, Payload } from '../destination.js';
 import type { HomeAssistantSocket } from './client.js';
 import type { HomeAssistantConfig } from './config.js';
 import type { SeriesSpec } from './format.js';
 import { costSeries, energySeries, isoHour, statisticMetadata, tariffSeries } from './format.js';
-import type { DirectionSeries, TariffRules } from './statistics.js';
-import { DirectionAggregator, HOUR_MS, buildRows, chunks } from './statistics.js';
+import type { AggregatedDirection, DirectionSeries, TariffRules } from './statistics.js';
+import type { RowsChunk } from './statistics.js';
+import {
+  DirectionAggregator,
+  HOUR_MS,
+  HourBlockPool,
+  RowStream,
+  importMessage,
+  rowChunks,
+} from './statistics.js';
 import { importStartMs } from './state.js';
 
 /** One PDL direction and the statistics it feeds. */
@@ -171,6 +186,263 @@ interface Work {
   fromMs: number;
 }
 
+/** The sums Home Assistant holds just before where each statistic's import starts. */
+async function basesOf(socket: HomeAssistantSocket, work: readonly Work[]): Promise<Map<string, number>> {
+  const bases = new Map<string, number>();
+  const byStart = new Map<number, string[]>();
+  for (const item of work) {
+    if (!Number.isFinite(item.fromMs)) continue;
+    byStart.set(item.fromMs, [...(byStart.get(item.fromMs) ?? []), item.series.statisticId]);
+  }
+  for (const [fromMs, ids] of byStart) {
+    for (const [id, sum] of await sumsBefore(socket, ids, fromMs)) bases.set(id, sum);
+  }
+  return bases;
+}
+
+/** Days of load curve asked for at once: a few thousand rows, whose index range PostgreSQL reads and sorts quickly. */
+const WINDOW_DAYS = 62;
+
+/**
+ * The detailed rows of one PDL direction from `fromDay` on (all of them without it), in the order of
+ * `detailedPages`, read a window of days at a time. One keyset page over the whole history makes PostgreSQL
+ * sort every remaining row for each page (the order on `coalesce(interval_start, '')` is not the index's),
+ * while a window is an index range of a few thousand rows. An empty window jumps to the next day that has
+ * rows, so gaps in the history cost one query each.
+ */
+async function* detailedWindows(
+  query: QueryLayer,
+  direction: EnergyDirection,
+  usagePointId: string,
+  fromDay: string | undefined,
+): AsyncGenerator<DetailedRow[]> {
+  const firstDayFrom = async (from: string | undefined): Promise<string | undefined> => {
+    for await (const page of query.detailedPages(direction, usagePointId, from ? { from } : {}, 1))
+      return page[0]?.date;
+    return undefined;
+  };
+  let start = fromDay ?? (await firstDayFrom(undefined));
+  while (start !== undefined) {
+    const to = addDays(start, WINDOW_DAYS - 1);
+    let rows = 0;
+    for await (const page of query.detailedPages(direction, usagePointId, { from: start, to })) {
+      rows += page.length;
+      yield page;
+    }
+    start = addDays(to, 1);
+    if (rows === 0) start = await firstDayFrom(start);
+  }
+}
+
+/** The pages of `source`, each next one already asked for while the caller works on the current one. */
+async function* prefetched<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let next = iterator.next();
+  let done = false;
+  try {
+    for (;;) {
+      const page = await next;
+      if (page.done) {
+        done = true;
+        return;
+      }
+      next = iterator.next();
+      // Awaited on the next turn; until then, a failure must not count as unhandled.
+      next.catch(() => undefined);
+      yield page.value;
+    }
+  } finally {
+    if (!done) await next.then(() => iterator.return?.()).catch(() => undefined);
+  }
+}
+
+/** What the pass tells `export_logs` about the rows it read. */
+class PassDetails {
+  readonly perStatistic: Record<string, number> = {};
+  private readonly notSplit: Record<string, { days: number; first: string; last: string }> = {};
+  private readonly dailyOnly: Record<string, number> = {};
+  private readonly unclassified: Record<string, number> = {};
+  private readonly skipped: Record<string, unknown> = {};
+
+  constructor(private readonly haVersion: string) {}
+
+  addPlan(plan: DirectionPlan, aggregated: AggregatedDirection): void {
+    const key = `${plan.pdl.usagePointId}_${plan.direction}`;
+    if (aggregated.notSplitDays.length > 0) {
+      this.dailyOnly[key] = aggregated.notSplitDays.length;
+      if (plan.series.tariffs.size > 0) {
+        this.notSplit[plan.pdl.usagePointId] = {
+          days: aggregated.notSplitDays.length,
+          first: aggregated.notSplitDays[0]!,
+          last: aggregated.notSplitDays[aggregated.notSplitDays.length - 1]!,
+        };
+      }
+    }
+    if (aggregated.unclassifiedIntervals > 0) this.unclassified[key] = aggregated.unclassifiedIntervals;
+    if (aggregated.skipped.total > 0) this.skipped[key] = aggregated.skipped.toJSON();
+  }
+
+  toJSON(): Record<string, unknown> {
+    return statisticsDetails(
+      this.haVersion,
+      this.perStatistic,
+      this.notSplit,
+      this.dailyOnly,
+      this.unclassified,
+      this.skipped,
+    );
+  }
+}
+
+const IMPORT_TYPE = 'recorder/import_statistics';
+
+/** An import message sent, and what its success confirms. */
+interface SentImport {
+  statisticId: string;
+  rows: number;
+  /** Rows of this statistic sent in this pass, this message included. */
+  sentOfStatistic: number;
+  lastStartMs: number;
+}
+
+/**
+ * Sends the import messages in order with one in flight: the next message is built while Home Assistant
+ * handles the previous one, and is sent only once that one succeeded, so a refusal stops the run before
+ * anything after it is sent (as when each message was awaited). Confirmations are recorded in `outcome`.
+ */
+class ImportSender {
+  private inFlight: Promise<void> | null = null;
+  private failure: StatisticsImportError | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly socket: HomeAssistantSocket,
+    private readonly outcome: StatisticsOutcome,
+    private readonly details: PassDetails,
+  ) {}
+
+  async send(serialize: (id: number) => Buffer, sent: SentImport): Promise<void> {
+    await this.settle();
+    if (this.stopped) throw new Error('statistics import stopped');
+    this.inFlight = this.socket.commandJson(IMPORT_TYPE, serialize).then(
+      () => this.confirm(sent),
+      (error: unknown) => {
+        this.outcome.details = this.details.toJSON();
+        this.failure = new StatisticsImportError(
+          `importing ${sent.statisticId}: ${(error as Error).message}`,
+          this.outcome,
+        );
+      },
+    );
+  }
+
+  confirm(sent: SentImport): void {
+    this.outcome.rows += sent.rows;
+    this.details.perStatistic[sent.statisticId] = sent.sentOfStatistic;
+    this.outcome.through[sent.statisticId] = isoHour(sent.lastStartMs);
+  }
+
+  /** The refusal of a message, once its answer came. */
+  get failed(): StatisticsImportError | null {
+    return this.failure;
+  }
+
+  /** Waits for the message in flight; throws the refusal of any message sent. */
+  async settle(): Promise<void> {
+    const inFlight = this.inFlight;
+    this.inFlight = null;
+    if (inFlight) await inFlight;
+    if (this.failure) throw this.failure;
+  }
+
+  /** No further message is sent (the pass failed elsewhere). */
+  stop(): void {
+    this.stopped = true;
+  }
+}
+
+/**
+ * Imports one PDL direction's statistics while its load curve is still being read: a statistic's next chunk
+ * goes as soon as its hours are final (`DirectionAggregator.settledBeforeMs`), the chunks are the ones a
+ * whole import would send, each statistic's in order, and a statistic's last (partial) chunk once everything
+ * is read.
+ */
+class DirectionImport {
+  private settledMs = Number.NEGATIVE_INFINITY;
+  private complete = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly work: readonly Work[],
+    private readonly aggregator: DirectionAggregator,
+    private readonly bases: Promise<Map<string, number>>,
+    private readonly chunkSize: number,
+    private readonly message: (series: SeriesSpec, chunk: RowsChunk, id?: number) => Buffer,
+    private readonly sender: ImportSender,
+  ) {}
+
+  /** The hours before `beforeMs` are final. */
+  settled(beforeMs: number): void {
+    this.settledMs = beforeMs;
+    this.signal();
+  }
+
+  /** Every hour is final. */
+  completed(): void {
+    this.complete = true;
+    this.settledMs = Number.POSITIVE_INFINITY;
+    this.signal();
+  }
+
+  /** Sends every chunk; resolves once Home Assistant confirmed all of them. */
+  async run(): Promise<void> {
+    const bases = await this.bases;
+    const streams = this.work.map((item) => ({
+      series: item.series,
+      sent: 0,
+      stream: new RowStream(
+        this.aggregator.hoursOf(item.series.statisticId),
+        item.series.unit,
+        item.fromMs,
+        bases.get(item.series.statisticId) ?? 0,
+        this.chunkSize,
+      ),
+    }));
+    for (;;) {
+      const last = this.complete;
+      let chunk: RowsChunk | null = null;
+      let target: (typeof streams)[number] | undefined;
+      // The first statistic (in their usual order) that has a chunk ready.
+      for (target of streams) {
+        target.stream.advance(this.settledMs);
+        chunk = target.stream.take(last);
+        if (chunk) break;
+      }
+      if (!chunk || !target) {
+        if (last) break;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      target.sent += chunk.count;
+      const { series } = target;
+      const ready = chunk;
+      await this.sender.send((id) => this.message(series, ready, id), {
+        statisticId: series.statisticId,
+        rows: ready.count,
+        sentOfStatistic: target.sent,
+        lastStartMs: ready.lastStartMs,
+      });
+    }
+    await this.sender.settle();
+  }
+
+  private signal(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}
+
 export async function statisticsPass(
   ctx: ExportContext<HomeAssistantConfig>,
   pdls: readonly Pdl[],
@@ -194,121 +466,130 @@ export async function statisticsPass(
   const overlapStartMs = parisMidnightUtcMs(addDays(parisDate(now), -config.overlap_days));
   const resendFromMs = changes.resendFrom ? parisMidnightUtcMs(changes.resendFrom) : null;
 
-  const perStatistic: Record<string, number> = {};
-  const notSplit: Record<string, { days: number; first: string; last: string }> = {};
-  const dailyOnly: Record<string, number> = {};
-  const unclassified: Record<string, number> = {};
-  const skipped: Record<string, unknown> = {};
-
-  for (const plan of plans) {
-    const changeMs = await earliestChangeMs(query, plan, changes.changedSince);
-    const work: Work[] = allSeries(plan).map((series) => {
-      const through = previousThrough[series.statisticId];
-      return {
-        series,
-        fromMs: importStartMs({
-          firstRun: changes.changedSince === null,
-          existsInHomeAssistant: existing.has(series.statisticId),
-          throughMs: through === undefined ? undefined : Date.parse(through),
-          earliestChangeMs: changeMs,
-          overlapStartMs,
-          resendFromMs,
-        }),
-      };
-    });
-
-    // Read from the earliest day any of these statistics needs (its hours all start on or after that day).
-    const earliest = Math.min(...work.map((item) => item.fromMs));
-    const fromDay = Number.isFinite(earliest) ? parisDate(earliest) : undefined;
-    const range = fromDay ? { from: fromDay } : {};
-    if (plan.rules?.option === 'TEMPO') {
-      // The Tempo day runs 06:00 → 06:00: the first hours of `fromDay` belong to the day before.
-      const colors = new Map<string, TempoColorCode>();
-      for (const day of await query.tempoDays(fromDay ? { from: addDays(fromDay, -1) } : {}))
-        colors.set(day.date, day.color);
-      plan.rules.tempoColorOf = (date) => colors.get(date);
+  const details = new PassDetails(haVersion);
+  const blockPool = new HourBlockPool();
+  const sender = socket && !ctx.dryRun ? new ImportSender(socket, outcome, details) : null;
+  const metadataJson = new Map<string, string>();
+  /** An import message, as `JSON.stringify` writes `{id, type, metadata, stats}`, in UTF-8. */
+  const message = (series: SeriesSpec, chunk: RowsChunk, id?: number): Buffer => {
+    let metadata = metadataJson.get(series.statisticId);
+    if (metadata === undefined) {
+      metadata = JSON.stringify(statisticMetadata(series, config.statistic_id_prefix, haVersion));
+      metadataJson.set(series.statisticId, metadata);
     }
-    const aggregator = new DirectionAggregator(plan.series, plan.rules);
-    for await (const page of query.detailedPages(plan.direction, plan.pdl.usagePointId, range)) {
-      for (const row of page) aggregator.addDetailedRow(row);
-    }
-    for (const row of await query.dailyRows(plan.direction, plan.pdl.usagePointId, range))
-      aggregator.addDailyRow(row);
-    const aggregated = aggregator.finish();
+    const head = `{${id === undefined ? '' : `"id":${id},`}"type":"${IMPORT_TYPE}","metadata":${metadata},"stats":[`;
+    return importMessage(Buffer.from(head, 'utf8'), chunk);
+  };
 
-    const key = `${plan.pdl.usagePointId}_${plan.direction}`;
-    if (aggregated.notSplitDays.length > 0) {
-      dailyOnly[key] = aggregated.notSplitDays.length;
-      if (plan.series.tariffs.size > 0) {
-        notSplit[plan.pdl.usagePointId] = {
-          days: aggregated.notSplitDays.length,
-          first: aggregated.notSplitDays[0]!,
-          last: aggregated.notSplitDays[aggregated.notSplitDays.length - 1]!,
+  // Each PDL direction's imports follow the previous one's; one direction is read while the one before it
+  // (and its own first hours) are being imported.
+  let importing: Promise<void> = Promise.resolve();
+  let reading: DirectionImport | null = null;
+  try {
+    for (const plan of plans) {
+      const changeMs = await earliestChangeMs(query, plan, changes.changedSince);
+      const work: Work[] = allSeries(plan).map((series) => {
+        const through = previousThrough[series.statisticId];
+        return {
+          series,
+          fromMs: importStartMs({
+            firstRun: changes.changedSince === null,
+            existsInHomeAssistant: existing.has(series.statisticId),
+            throughMs: through === undefined ? undefined : Date.parse(through),
+            earliestChangeMs: changeMs,
+            overlapStartMs,
+            resendFromMs,
+          }),
         };
-      }
-    }
-    if (aggregated.unclassifiedIntervals > 0) unclassified[key] = aggregated.unclassifiedIntervals;
-    if (aggregated.skipped.total > 0) skipped[key] = aggregated.skipped.toJSON();
+      });
+      // Asked now, answered while the readings are summed.
+      const bases = socket ? basesOf(socket, work) : Promise.resolve(new Map<string, number>());
+      bases.catch(() => undefined);
 
-    const bases = new Map<string, number>();
-    if (socket) {
-      const byStart = new Map<number, string[]>();
-      for (const item of work) {
-        if (!Number.isFinite(item.fromMs)) continue;
-        byStart.set(item.fromMs, [...(byStart.get(item.fromMs) ?? []), item.series.statisticId]);
+      // Read from the earliest day any of these statistics needs (its hours all start on or after that day).
+      const earliest = Math.min(...work.map((item) => item.fromMs));
+      const fromDay = Number.isFinite(earliest) ? parisDate(earliest) : undefined;
+      const range = fromDay ? { from: fromDay } : {};
+      if (plan.rules?.option === 'TEMPO') {
+        // The Tempo day runs 06:00 → 06:00: the first hours of `fromDay` belong to the day before.
+        const colors = new Map<string, TempoColorCode>();
+        for (const day of await query.tempoDays(fromDay ? { from: addDays(fromDay, -1) } : {}))
+          colors.set(day.date, day.color);
+        plan.rules.tempoColorOf = (date) => colors.get(date);
       }
-      for (const [fromMs, ids] of byStart) {
-        for (const [id, sum] of await sumsBefore(socket, ids, fromMs)) bases.set(id, sum);
-      }
-    }
+      const aggregator = new DirectionAggregator(plan.series, plan.rules, blockPool);
+      // The daily values first: a day without load curve is final once the load curve has moved past it.
+      for (const row of await query.dailyRows(plan.direction, plan.pdl.usagePointId, range))
+        aggregator.addDailyRow(row);
 
+      const previous = importing;
+      const direction = sender
+        ? new DirectionImport(work, aggregator, bases, config.chunk_size, message, sender)
+        : null;
+      reading = direction;
+      if (direction) {
+        importing = previous.then(async () => {
+          await direction.run();
+          aggregator.release();
+        });
+        importing.catch(() => undefined);
+      }
+      for await (const page of prefetched(
+        detailedWindows(query, plan.direction, plan.pdl.usagePointId, fromDay),
+      )) {
+        for (const row of page) aggregator.addDetailedRow(row);
+        if (sender?.failed) throw sender.failed;
+        direction?.settled(aggregator.settledBeforeMs());
+      }
+      const aggregated = aggregator.finish();
+      details.addPlan(plan, aggregated);
+      direction?.completed();
+      if (!direction) {
+        await dryRunImports(work, aggregated, await bases);
+        aggregator.release();
+      }
+      // At most the next direction is read ahead of the imports.
+      await previous;
+    }
+    await importing;
+  } catch (error) {
+    sender?.stop();
+    // The direction being read waits for hours that will not come: let it end (sending nothing more).
+    reading?.completed();
+    await importing.catch(() => undefined);
+    throw error;
+  }
+  outcome.details = details.toJSON();
+  return outcome;
+
+  /** Without Home Assistant to send to (dry run): what would be sent, as sent. */
+  async function dryRunImports(
+    work: readonly Work[],
+    aggregated: AggregatedDirection,
+    bases: Map<string, number>,
+  ): Promise<void> {
     for (const item of work) {
       const { series } = item;
-      const built = buildRows(
-        aggregated.hourly.get(series.statisticId),
+      const base = bases.get(series.statisticId) ?? 0;
+      let sent = 0;
+      for (const chunk of rowChunks(
+        aggregated.sums.get(series.statisticId),
         series.unit,
         item.fromMs,
-        bases.get(series.statisticId) ?? 0,
-      );
-      if (built.rows.length === 0) continue;
-      const metadata = statisticMetadata(series, config.statistic_id_prefix, haVersion);
-      const slices = chunks(built.rows, config.chunk_size);
-      let sent = 0;
-      for (const slice of slices) {
-        const message = { type: 'recorder/import_statistics', metadata, stats: slice };
-        if (ctx.dryRun || !socket) {
-          outcome.payloads.push({
-            target: `recorder/import_statistics ${series.statisticId} (${slice.length} hours from ${slice[0]!.start})`,
-            body: message,
-          });
-        } else {
-          try {
-            // Each chunk waits for its result: a refusal stops the run with Home Assistant's own words.
-            await socket.command(message);
-          } catch (error) {
-            outcome.details = statisticsDetails(
-              haVersion,
-              perStatistic,
-              notSplit,
-              dailyOnly,
-              unclassified,
-              skipped,
-            );
-            throw new StatisticsImportError(
-              `importing ${series.statisticId}: ${(error as Error).message}`,
-              outcome,
-            );
-          }
-        }
-        sent += slice.length;
-        outcome.rows += slice.length;
-        perStatistic[series.statisticId] = sent;
-        outcome.through[series.statisticId] = isoHour(built.starts[sent - 1]!);
+        base,
+        config.chunk_size,
+      )) {
+        sent += chunk.count;
+        outcome.payloads.push({
+          target: `${IMPORT_TYPE} ${series.statisticId} (${chunk.count} hours from ${isoHour(chunk.firstStartMs)})`,
+          body: JSON.parse(message(series, chunk).toString('utf8')) as unknown,
+        });
+        outcome.rows += chunk.count;
+        details.perStatistic[series.statisticId] = sent;
+        outcome.through[series.statisticId] = isoHour(chunk.lastStartMs);
       }
     }
   }
-  outcome.details = statisticsDetails(haVersion, perStatistic, notSplit, dailyOnly, unclassified, skipped);
-  return outcome;
 }
 
 function statisticsDetails(

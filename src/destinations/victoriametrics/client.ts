@@ -86,8 +86,8 @@ export function cleanServerText(body: string): string {
 
 export interface VictoriaMetricsClient {
   readonly endpoints: VictoriaMetricsEndpoints;
-  /** POSTs exposition text, gzip-compressed; resolves once VictoriaMetrics accepted it (2xx). */
-  importText(text: string): Promise<void>;
+  /** POSTs exposition text (a string or its UTF-8 bytes), gzip-compressed; resolves once VictoriaMetrics accepted it (2xx). */
+  importText(text: string | Uint8Array): Promise<void>;
   /** GET/POST without throwing on an HTTP status; network failures still throw VictoriaMetricsUnreachableError. */
   request(
     method: 'GET' | 'POST',
@@ -159,7 +159,9 @@ export async function createVictoriaMetricsClient(options: ClientOptions): Promi
       // to decompress the stream.
       // Level 1: a backfill's text shrinks about as well (it is mostly repeated label sets and digits) for a
       // fraction of the default level's time.
-      const body = await gzipAsync(Buffer.from(text, 'utf8'), { level: GZIP_LEVEL });
+      const body = await gzipAsync(typeof text === 'string' ? Buffer.from(text, 'utf8') : text, {
+        level: GZIP_LEVEL,
+      });
       const response = await request('POST', endpoints.importUrl, body, {
         'content-type': 'text/plain; charset=utf-8',
         'content-encoding': 'gzip',

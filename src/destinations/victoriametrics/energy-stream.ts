@@ -4,13 +4,14 @@ import {
   addDays,
   firstDayOfMonth,
   monthOf,
+  parisMidnightUtcMs,
   toDailyEnergy,
   toInterval,
 } from '../../domain/index.js';
 import type { SkipCounter } from '../../domain/index.js';
 import type { DateRange, DetailedRow, EnergyDirection, QueryLayer } from '../../query/types.js';
 import type { BatchSender } from './batch-sender.js';
-import { dailySample, detailedSample, monthlySample } from './samples.js';
+import { METRICS, energyLabels } from './samples.js';
 import type { EnergyType, Labels } from './samples.js';
 
 /**
@@ -52,6 +53,8 @@ export interface StreamInput {
   type: EnergyType;
   plan: StreamPlan;
   skipped: SkipCounter;
+  /** For a detailed stream: its rows, when readDetailedRows started reading them earlier. */
+  detailedRows?: AsyncIterableIterator<DetailedRow[]>;
   /**
    * Called after a batch was accepted with the last day (or month) whose samples are now all accepted, and the
    * fingerprints of the units up to it (to keep if the pass fails later in this stream).
@@ -108,12 +111,126 @@ function lengthOf(rawData: unknown): unknown {
 }
 
 /**
+ * Days of load curve read per query. Over the whole history, each keyset page makes PostgreSQL read and sort
+ * every remaining row (the order on `coalesce(interval_start, '')` is not the index's); a window of days is an
+ * index range of a few thousand rows (17 280 at most at a 10-minute step), sorted in memory, in one page.
+ */
+const WINDOW_DAYS = 120;
+
+/**
+ * Windows read ahead of the one being sent: PostgreSQL reads them (on a connection of their own) while this
+ * process formats and sends, so that neither waits for the other.
+ */
+const WINDOWS_AHEAD = 1;
+
+interface Window {
+  to: string;
+  pages: Promise<DetailedRow[][]>;
+}
+
+/**
+ * The detailed rows of a range (the whole history without one), in `detailedPages`' order, read a window of
+ * days at a time, the next windows already asked for. An empty window jumps to the next day that has rows, so a
+ * gap in the history costs a few queries. A stream left early waits for the reads under way.
+ */
+async function* detailedWindows(
+  query: QueryLayer,
+  direction: EnergyDirection,
+  usagePointId: string,
+  range: DateRange | undefined,
+): AsyncGenerator<DetailedRow[]> {
+  const last = range?.to;
+  const within = (day: string | undefined) =>
+    day !== undefined && (last === undefined || day <= last) ? day : undefined;
+  const firstDayFrom = async (from: string | undefined): Promise<string | undefined> => {
+    const rest: DateRange = {};
+    if (from !== undefined) rest.from = from;
+    if (last !== undefined) rest.to = last;
+    for await (const page of query.detailedPages(direction, usagePointId, rest, 1)) return page[0]?.date;
+    return undefined;
+  };
+  const read = (from: string): Window => {
+    let to = addDays(from, WINDOW_DAYS - 1);
+    if (last !== undefined && last < to) to = last;
+    const pages = (async () => {
+      const all: DetailedRow[][] = [];
+      for await (const page of query.detailedPages(direction, usagePointId, { from, to })) all.push(page);
+      return all;
+    })();
+    // Awaited in turn; until then a failure must not count as unhandled.
+    pages.catch(() => undefined);
+    return { to, pages };
+  };
+  const queue: Window[] = [];
+  let next = within(range?.from ?? (await firstDayFrom(undefined)));
+  try {
+    for (;;) {
+      while (next !== undefined && queue.length <= WINDOWS_AHEAD) {
+        const window = read(next);
+        queue.push(window);
+        next = within(addDays(window.to, 1));
+      }
+      const window = queue.shift();
+      if (!window) return;
+      const pages = await window.pages;
+      if (pages.length > 0) {
+        for (const page of pages) yield page;
+        continue;
+      }
+      // A gap (or the end): the windows asked for after it may be empty too.
+      await Promise.allSettled(queue.splice(0).map((pending) => pending.pages));
+      const after = within(addDays(window.to, 1));
+      next = after === undefined ? undefined : within(await firstDayFrom(after));
+    }
+  } finally {
+    await Promise.allSettled(queue.map((pending) => pending.pages));
+  }
+}
+
+/**
+ * The rows a detailed stream sends, read from now on: its first windows are asked for at once, so PostgreSQL
+ * reads them while the streams before it are sent. Hand them to sendEnergyStream (`detailedRows`), or `return()`
+ * them if the pass stops before.
+ */
+export function readDetailedRows(
+  query: QueryLayer,
+  direction: EnergyDirection,
+  usagePointId: string,
+  plan: Pick<StreamPlan, 'full' | 'changedDates' | 'resendFrom'>,
+): AsyncIterableIterator<DetailedRow[]> {
+  const ranges: (DateRange | undefined)[] = plan.full
+    ? [undefined]
+    : dailySelectionRanges(plan.changedDates, plan.resendFrom);
+  const source = (async function* () {
+    for (const range of ranges) yield* detailedWindows(query, direction, usagePointId, range);
+  })();
+  let first: Promise<IteratorResult<DetailedRow[]>> | null = source.next();
+  first.catch(() => undefined);
+  const takeFirst = () => {
+    const result = first;
+    first = null;
+    return result;
+  };
+  return {
+    next: () => takeFirst() ?? source.next(),
+    async return() {
+      await takeFirst()?.catch(() => undefined);
+      return source.return(undefined);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/**
  * Sends the stream's samples (the caller flushes the last batch); returns the fingerprints to keep for the next
- * pass.
+ * pass. `onConfirmed` runs as VictoriaMetrics accepts the batches, which may be after this returns.
  */
 export async function sendEnergyStream(input: StreamInput): Promise<Record<string, string>> {
   const { plan, sender, direction, type, labels, extra, skipped } = input;
   const kind = `${direction}_${type}`;
+  const series = sender.series(METRICS[direction], energyLabels(type, labels, extra));
   const byMonth = type === 'monthly';
   const unitOf = (date: string) => (byMonth ? date.slice(0, 7) : date);
   const resendFromUnit = plan.resendFrom === null ? null : unitOf(plan.resendFrom);
@@ -122,25 +239,31 @@ export async function sendEnergyStream(input: StreamInput): Promise<Record<strin
   let lastUnit: string | null = null;
 
   /**
-   * Whether a unit (day or month) is to be sent, remembering its fingerprint. `changedAt` (the newest
-   * `updated_at` of the unit's rows) tells apart the granularity that changed: a corrected daily value must
-   * not re-send the untouched load curve of that day.
+   * Whether a unit (day or month) is to be sent, remembering its fingerprint (computed only when it is needed).
+   * `changedAt` (the newest `updated_at` of the unit's rows) tells apart the granularity that changed: a
+   * corrected daily value must not re-send the untouched load curve of that day.
    */
-  const decide = (unit: string, fingerprint: string, changedAt?: Date): boolean => {
-    if (!plan.full || unit >= keepFromUnit) kept[unit] = fingerprint;
-    if (plan.full || (resendFromUnit !== null && unit >= resendFromUnit)) return true;
-    if (changedAt !== undefined && plan.changedSince !== null && changedAt <= plan.changedSince) return false;
+  const decide = (unit: string, fingerprintOf: () => string, changedAt?: () => Date): boolean => {
+    if (plan.full || (resendFromUnit !== null && unit >= resendFromUnit)) {
+      if (!plan.full || unit >= keepFromUnit) kept[unit] = fingerprintOf();
+      return true;
+    }
+    const fingerprint = fingerprintOf();
+    kept[unit] = fingerprint;
+    if (changedAt !== undefined && plan.changedSince !== null && changedAt() <= plan.changedSince)
+      return false;
     return plan.sent[unit] !== fingerprint;
   };
 
   /** Before a unit's samples: a full batch goes out now, between two units. */
   const startUnit = async (unit: string) => {
-    if ((await sender.flushIfFull()) && lastUnit !== null) {
-      const through = lastUnit;
-      input.onConfirmed(
-        through,
-        Object.fromEntries(Object.entries(kept).filter(([sent]) => sent <= through)),
-      );
+    if (sender.full) {
+      if (lastUnit !== null) {
+        const through = lastUnit;
+        const accepted = Object.fromEntries(Object.entries(kept).filter(([sent]) => sent <= through));
+        sender.whenAccepted(() => input.onConfirmed(through, accepted));
+      }
+      await sender.flushIfFull();
     }
     lastUnit = unit;
   };
@@ -154,54 +277,68 @@ export async function sendEnergyStream(input: StreamInput): Promise<Record<strin
   if (type === 'daily') {
     for (const range of ranges) {
       for (const row of await input.query.dailyRows(direction, input.usagePointId, range)) {
-        if (!decide(row.date, String(row.value), row.updatedAt)) continue;
+        if (
+          !decide(
+            row.date,
+            () => String(row.value),
+            () => row.updatedAt,
+          )
+        )
+          continue;
         await startUnit(row.date);
         const reading = toDailyEnergy(row);
         if (!reading.ok) skipped.add(reading.reason);
-        else sender.add(kind, dailySample(direction, labels, extra, reading));
+        else sender.addValue(kind, series, reading.wh, parisMidnightUtcMs(reading.date));
       }
     }
   } else if (type === 'monthly') {
     for (const range of ranges) {
       for (const total of await input.query.monthlyTotals(direction, input.usagePointId, range)) {
-        if (!decide(total.month, `${total.wh}/${total.days}`)) continue;
+        if (!decide(total.month, () => `${total.wh}/${total.days}`)) continue;
         await startUnit(total.month);
-        sender.add(kind, monthlySample(direction, labels, extra, total));
+        sender.addValue(kind, series, total.wh, parisMidnightUtcMs(`${total.month}-01`));
       }
     }
   } else {
     const duplicates = new DuplicateGuard();
     let day: DetailedRow[] = [];
-    const sendDay = async () => {
-      const first = day[0];
+    const latestUpdate = (rows: readonly DetailedRow[]) => {
+      let latest = rows[0]!.updatedAt;
+      for (const row of rows) if (row.updatedAt > latest) latest = row.updatedAt;
+      return latest;
+    };
+    const sendDay = async (rows: readonly DetailedRow[]) => {
+      const first = rows[0];
       if (!first) return;
-      const changedAt = day.reduce(
-        (latest, row) => (row.updatedAt > latest ? row.updatedAt : latest),
-        first.updatedAt,
-      );
-      if (!decide(first.date, detailedFingerprint(day), changedAt)) return;
+      if (
+        !decide(
+          first.date,
+          () => detailedFingerprint(rows),
+          () => latestUpdate(rows),
+        )
+      ) {
+        return;
+      }
       await startUnit(first.date);
-      for (const row of day) {
+      for (const row of rows) {
         const interval = toInterval(row);
         const reading = interval.ok ? duplicates.check(interval) : interval;
         if (!reading.ok) skipped.add(reading.reason);
-        else sender.add(kind, detailedSample(direction, labels, extra, reading));
+        else sender.addValue(kind, series, reading.wh, reading.startMs);
       }
     };
-    for (const range of ranges) {
-      // Pages come ordered by day: a day's rows are gathered (one day at a time) to fingerprint it.
-      for await (const page of input.query.detailedPages(direction, input.usagePointId, range)) {
-        for (const row of page) {
-          if (day.length > 0 && day[0]!.date !== row.date) {
-            await sendDay();
-            day = [];
-          }
-          day.push(row);
+    // Pages come ordered by day (the ranges too): a day's rows are gathered, one day at a time, to fingerprint it.
+    const pages = input.detailedRows ?? readDetailedRows(input.query, direction, input.usagePointId, plan);
+    for await (const page of pages) {
+      for (const row of page) {
+        if (day.length > 0 && day[0]!.date !== row.date) {
+          await sendDay(day);
+          day = [];
         }
+        day.push(row);
       }
-      await sendDay();
-      day = [];
     }
+    await sendDay(day);
   }
 
   for (const [unit, fingerprint] of Object.entries(plan.sent)) {

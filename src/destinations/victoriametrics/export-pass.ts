@@ -14,7 +14,8 @@ import { BatchSender } from './batch-sender.js';
 import { createVictoriaMetricsClient } from './client.js';
 import { authOf } from './config.js';
 import type { VictoriaMetricsConfig } from './config.js';
-import { sendEnergyStream } from './energy-stream.js';
+import { readDetailedRows, sendEnergyStream } from './energy-stream.js';
+import type { StreamPlan } from './energy-stream.js';
 import { victoriaMetricsEndpoints } from './endpoints.js';
 import { extraLabelValues } from './format.js';
 import type { Sample } from './format.js';
@@ -85,11 +86,9 @@ export async function victoriaMetricsExportPass(
         caFile: config.ca_cert,
         tlsInsecure: config.tls_insecure,
       });
-  const send = async (text: string) => {
-    await client!.importText(text);
-    ctx.log.debug(
-      `victoriametrics: batch of ${Buffer.byteLength(text)} bytes accepted by ${endpoints.importUrl}`,
-    );
+  const send = async (body: Buffer) => {
+    await client!.importText(body);
+    ctx.log.debug(`victoriametrics: batch of ${body.length} bytes accepted by ${endpoints.importUrl}`);
   };
   const sender = new BatchSender(config.batch_size, client ? send : null, endpoints.importUrl);
 
@@ -122,12 +121,16 @@ export async function victoriaMetricsExportPass(
   });
 
   try {
-    // National data first: it is small, and what was confirmed of it stays confirmed if energy fails later.
+    // National data first: it is small, and what was confirmed of it stays confirmed if energy fails later
+    // (it goes out now, in a batch of its own, while energy is being read).
     if (ctx.exportData.has('tempo')) await sendTempo(pass);
     if (ctx.exportData.has('ecowatt')) await sendEcowatt(pass);
+    await sender.sendPending();
     await sendEnergy(pass);
 
-    const records = sender.confirmed;
+    // The run's own figures go with the last samples, in one last request: they count those too, which is
+    // right since the pass only succeeds once VictoriaMetrics accepted that request.
+    const records = sender.added;
     const figures: PassFigures = {
       destination: DESTINATION_ID,
       status: 'success',
@@ -150,6 +153,8 @@ export async function victoriaMetricsExportPass(
     };
   } catch (error) {
     if (ctx.dryRun) throw error;
+    // A batch still in flight may yet be accepted: count it, and leave no request behind.
+    await sender.settle();
     const reason = ctx.signal.aborted
       ? 'interrupted before the end'
       : redact(error instanceof Error ? error.message : String(error));
@@ -184,6 +189,13 @@ async function sendEnergy(pass: PassContext): Promise<void> {
         (changed ??= changedSince
           ? ctx.query.changedDates(direction, pdl.usagePointId, changedSince)
           : Promise.resolve([]));
+      const streams: {
+        type: EnergyType;
+        kind: DataKind;
+        key: string;
+        backfilling: boolean;
+        plan: StreamPlan;
+      }[] = [];
       for (const type of ENERGY_TYPES) {
         const kind = `${direction}_${type}` as DataKind;
         if (!ctx.exportData.has(kind)) continue;
@@ -192,15 +204,11 @@ async function sendEnergy(pass: PassContext): Promise<void> {
         const backfilling = !previous.backfilled.includes(key);
         const full = changedSince === null || (backfilling && stoppedAt === undefined);
         const resumeFrom = backfilling && stoppedAt !== undefined ? unitAfter(stoppedAt) : null;
-        const fingerprints = await sendEnergyStream({
-          query: ctx.query,
-          sender,
-          usagePointId: pdl.usagePointId,
-          labels,
-          extra: pass.extra,
-          direction,
+        streams.push({
           type,
-          skipped: skipCounter(pass, kind),
+          kind,
+          key,
+          backfilling,
           plan: {
             full,
             changedDates: full ? [] : await changedDates(),
@@ -209,19 +217,45 @@ async function sendEnergy(pass: PassContext): Promise<void> {
             sent: previous.fingerprints[key] ?? {},
             keepFrom,
           },
-          onConfirmed: (unit, accepted) => {
-            // A resumed stream first re-sends earlier changed days: progress only ever moves forward.
-            if (backfilling && unit > (confirmed.progress[key] ?? '')) confirmed.progress[key] = unit;
-            // Days accepted before a failure later in this stream must not be sent (stored) twice next time.
-            confirmed.fingerprints[key] = { ...confirmed.fingerprints[key], ...accepted };
-          },
         });
-        await sender.flush();
-        if (backfilling || full) {
-          if (!confirmed.backfilled.includes(key)) confirmed.backfilled.push(key);
-          delete confirmed.progress[key];
+      }
+      // The load curve is read from now on, while the daily and monthly streams before it are sent.
+      const detailedPlan = streams.find((stream) => stream.type === 'detailed')?.plan;
+      const detailedRows = detailedPlan
+        ? readDetailedRows(ctx.query, direction, pdl.usagePointId, detailedPlan)
+        : undefined;
+      try {
+        for (const { type, kind, key, backfilling, plan } of streams) {
+          const fingerprints = await sendEnergyStream({
+            query: ctx.query,
+            sender,
+            usagePointId: pdl.usagePointId,
+            labels,
+            extra: pass.extra,
+            direction,
+            type,
+            skipped: skipCounter(pass, kind),
+            plan,
+            ...(type === 'detailed' && detailedRows ? { detailedRows } : {}),
+            onConfirmed: (unit, accepted) => {
+              // A resumed stream first re-sends earlier changed days: progress only ever moves forward.
+              if (backfilling && unit > (confirmed.progress[key] ?? '')) confirmed.progress[key] = unit;
+              // Days accepted before a failure later in this stream must not be sent (stored) twice next time.
+              confirmed.fingerprints[key] = { ...confirmed.fingerprints[key], ...accepted };
+            },
+          });
+          // The next stream's samples may share this one's last batch: its end counts once that batch is accepted.
+          sender.whenAccepted(() => {
+            if (backfilling || plan.full) {
+              if (!confirmed.backfilled.includes(key)) confirmed.backfilled.push(key);
+              delete confirmed.progress[key];
+            }
+            confirmed.fingerprints[key] = fingerprints;
+          });
         }
-        confirmed.fingerprints[key] = fingerprints;
+      } finally {
+        // Reads started for a stream the pass did not get to.
+        await detailedRows?.return?.();
       }
     }
   }
@@ -262,7 +296,7 @@ function withinFuture(ctx: ExportContext<VictoriaMetricsConfig>, samples: readon
 
 /**
  * Sends days one by one, in batches that never split a day, and records each day in the confirmed state once
- * its batch was accepted. Days too far ahead are deferred to a later pass.
+ * its batch was accepted (the caller flushes the last batch). Days too far ahead are deferred to a later pass.
  */
 async function sendDays<D extends { date: string }>(
   pass: PassContext,
@@ -274,6 +308,11 @@ async function sendDays<D extends { date: string }>(
   const { ctx, sender } = pass;
   let pending: D[] = [];
   let deferred = 0;
+  const markPending = () => {
+    const accepted = pending;
+    pending = [];
+    sender.whenAccepted(() => accepted.forEach(markSent));
+  };
   for (const day of days) {
     const samples = samplesOf(day);
     if (samples === null) continue;
@@ -281,15 +320,14 @@ async function sendDays<D extends { date: string }>(
       deferred += 1;
       continue;
     }
-    if (await sender.flushIfFull()) {
-      pending.forEach(markSent);
-      pending = [];
+    if (sender.full) {
+      markPending();
+      await sender.flushIfFull();
     }
     sender.addAll(kind, samples);
     pending.push(day);
   }
-  await sender.flush();
-  pending.forEach(markSent);
+  markPending();
   if (deferred > 0) pass.notes[`${kind}_days_deferred`] = deferred;
 }
 
@@ -313,7 +351,6 @@ async function sendTempo(pass: PassContext): Promise<void> {
     const at = ctx.now.getTime();
     sender.addAll('tempo', tempoCountSamples(METRICS.tempoRemaining, tempoRemaining(today, days), at, extra));
     sender.addAll('tempo', tempoCountSamples(METRICS.tempoUsed, tempoUsed(today, days), at, extra));
-    await sender.flush();
   }
 }
 

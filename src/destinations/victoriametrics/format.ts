@@ -27,11 +27,14 @@ export const LABEL_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  */
 const SMALLEST_UNAMBIGUOUS_MS = 2 ** 31;
 
+const NEEDS_ESCAPE = /[\\"\n]/;
+
 /**
  * Escapes a label value per the exposition format: backslash, double quote and line feed become `\\`, `\"` and
  * `\n` (`unescapeValue` in parser.go undoes exactly these three; any other character is taken as is).
  */
 export function escapeLabelValue(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   let escaped = '';
   for (const char of value) {
     if (char === '\\') escaped += '\\\\';
@@ -66,23 +69,32 @@ export function formatTimestamp(timestampMs: number): string {
   return String(timestampMs);
 }
 
-/** One exposition line (without its line feed). Throws on a name, value or timestamp VictoriaMetrics would drop. */
-export function formatSample(sample: Sample): string {
-  if (!METRIC_NAME_PATTERN.test(sample.metric)) {
-    throw new RangeError(`Metric name ${JSON.stringify(sample.metric)} is not a valid Prometheus name`);
+/**
+ * What starts every line of a series: the metric name, its labels and the space before the value. Throws on a
+ * name VictoriaMetrics would drop. Built once per series, it lets a stream write its samples without checking
+ * and escaping the same labels again for each one.
+ */
+export function seriesPrefix(metric: string, labels: Readonly<Record<string, string>>): string {
+  if (!METRIC_NAME_PATTERN.test(metric)) {
+    throw new RangeError(`Metric name ${JSON.stringify(metric)} is not a valid Prometheus name`);
   }
-  let line = sample.metric;
-  const names = Object.keys(sample.labels);
+  let line = metric;
+  const names = Object.keys(labels);
   if (names.length > 0) {
     const pairs: string[] = [];
     for (const name of names) {
       const problem = labelNameProblem(name);
       if (problem) throw new RangeError(problem);
-      pairs.push(`${name}="${escapeLabelValue(sample.labels[name] ?? '')}"`);
+      pairs.push(`${name}="${escapeLabelValue(labels[name] ?? '')}"`);
     }
     line += `{${pairs.join(',')}}`;
   }
-  return `${line} ${formatValue(sample.value)} ${formatTimestamp(sample.timestampMs)}`;
+  return `${line} `;
+}
+
+/** One exposition line (without its line feed). Throws on a name, value or timestamp VictoriaMetrics would drop. */
+export function formatSample(sample: Sample): string {
+  return `${seriesPrefix(sample.metric, sample.labels)}${formatValue(sample.value)} ${formatTimestamp(sample.timestampMs)}`;
 }
 
 /**

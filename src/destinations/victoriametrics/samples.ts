@@ -40,6 +40,11 @@ export function pdlLabels(pdl: Pdl, withName: boolean): Labels {
   return withName && name ? { pdl: pdl.usagePointId, pdl_name: name } : { pdl: pdl.usagePointId };
 }
 
+/** The labels of an energy series, in the order they are written. */
+export function energyLabels(type: EnergyType, pdl: Labels, extra: Labels): Labels {
+  return { ...pdl, type, ...extra };
+}
+
 function energySample(
   direction: EnergyDirection,
   type: EnergyType,
@@ -48,7 +53,7 @@ function energySample(
   value: number,
   timestampMs: number,
 ): Sample {
-  return { metric: METRICS[direction], labels: { ...pdl, type, ...extra }, value, timestampMs };
+  return { metric: METRICS[direction], labels: energyLabels(type, pdl, extra), value, timestampMs };
 }
 
 /** The day's Wh at the day's Europe/Paris midnight. */

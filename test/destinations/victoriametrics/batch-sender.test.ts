@@ -25,7 +25,7 @@ describe('BatchSender', () => {
     const bodies: string[] = [];
     const sender = new BatchSender(
       100,
-      async (text) => void bodies.push(text),
+      async (body) => void bodies.push(body.toString('utf8')),
       'http://vm/api/v1/import/prometheus',
     );
     await sendDays(sender, 10, 48);

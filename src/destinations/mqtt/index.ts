@@ -2,6 +2,7 @@ import { toInterval } from '../../domain/readings.js';
 import type { Pdl, QueryLayer } from '../../query/types.js';
 import { displayUrl } from '../../redact.js';
 import { collectCurrentValues } from '../../snapshot/current-values.js';
+import type { CurrentValues } from '../../snapshot/current-values.js';
 import type { Check, DataKind } from '../destination.js';
 import { defineDestination } from '../destination.js';
 import { connectMqtt } from './client.js';
@@ -30,7 +31,7 @@ export const mqtt = defineDestination({
     const qos = config.qos as 0 | 1 | 2;
     const pdls = await query.listPdls(ctx.settings.pdls);
     const values = await collectCurrentValues(query, pdls, now);
-    const curves = await latestCurves(query, pdls, ctx.exportData);
+    const curves = await latestCurves(query, values, ctx.exportData);
     const messages: MqttMessage[] = buildMqttMessages(values, curves, ctx.exportData, prefix, now);
     const discovery = discoveryMessages(config, pdls, ctx.exportData, ctx.state);
     const skippedDailyRows = values.pdls.reduce(
@@ -159,19 +160,23 @@ function discoveryMessages(
   return { configs, cleared };
 }
 
-/** The latest day's load curve of each PDL, for the `…/detailed` topics that were asked for. */
+/**
+ * The load curve of each PDL's latest day (the day the `…/daily` topic shows, already found by the snapshot),
+ * for the `…/detailed` topics that were asked for.
+ */
 async function latestCurves(
   query: QueryLayer,
-  pdls: readonly Pdl[],
+  values: CurrentValues,
   kinds: ReadonlySet<DataKind>,
 ): Promise<DetailedCurve[]> {
   const curves: DetailedCurve[] = [];
-  for (const pdl of pdls) {
-    for (const direction of ['consumption', 'production'] as const) {
+  for (const { pdl, consumption, production } of values.pdls) {
+    for (const [direction, figures] of [
+      ['consumption', consumption],
+      ['production', production],
+    ] as const) {
       if (!kinds.has(`${direction}_detailed`)) continue;
-      if (direction === 'production' ? !pdl.hasProduction : !pdl.hasConsumption) continue;
-      const recent = await query.dailyRows(direction, pdl.usagePointId);
-      const lastDay = recent.at(-1)?.date;
+      const lastDay = figures?.latest?.date;
       if (!lastDay) continue;
       const intervals: DetailedCurve['intervals'] = [];
       for await (const page of query.detailedPages(direction, pdl.usagePointId, {

@@ -2,7 +2,8 @@
  * Home Assistant's WebSocket API (auth handshake, commands) and REST API, as home-assistant/core implements
  * them in homeassistant/components/websocket_api/ and homeassistant/components/api/__init__.py.
  */
-import { readFileSync } from 'node:fs';
+import { httpRequestOptions } from '../../net/http-request-options.js';
+import { readPem } from '../../net/read-pem.js';
 import type { WebSocket as WsSocket } from 'ws';
 import { withDeadline } from '../../net/deadline.js';
 import { displayUrl } from '../../redact.js';
@@ -60,18 +61,8 @@ export function apiUrl(base: URL, path: string): string {
   return url.href;
 }
 
-function readPem(path: string | undefined): Buffer | undefined {
-  if (!path) return undefined;
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new Error(
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  }
+function caOf(path: string | undefined): Buffer | undefined {
+  return path ? readPem(path) : undefined;
 }
 
 /** Network-level failures turned into a sentence saying what to check. */
@@ -144,7 +135,7 @@ export class HomeAssistantSocket {
   static async connect(options: ConnectionOptions): Promise<HomeAssistantSocket> {
     const { default: WebSocket } = await import('ws');
     const url = websocketUrl(options.url);
-    const ca = readPem(options.caCert);
+    const ca = caOf(options.caCert);
     const socket = new WebSocket(url, {
       handshakeTimeout: options.timeoutMs,
       rejectUnauthorized: options.tlsInsecure !== true,
@@ -297,16 +288,7 @@ export async function restRequest(
       method,
       ...(body === undefined ? {} : { json: body }),
       headers: { authorization: `Bearer ${options.token}` },
-      throwHttpErrors: false,
-      followRedirect: false,
-      retry: { limit: 0 },
-      timeout: { request: options.timeoutMs },
-      signal: options.signal,
-      responseType: 'text',
-      https: {
-        certificateAuthority: readPem(options.caCert),
-        rejectUnauthorized: options.tlsInsecure !== true,
-      },
+      ...httpRequestOptions({ ...options, certificateAuthority: caOf(options.caCert) }),
     });
     return { status: response.statusCode, body: response.body };
   } catch (error) {

@@ -1,3 +1,4 @@
+import { httpRequestOptions } from '../../net/http-request-options.js';
 import { readFile } from 'node:fs/promises';
 import { displayUrl } from '../../redact.js';
 
@@ -134,13 +135,7 @@ export async function createJeedomClient(options: JeedomClientOptions): Promise<
     try {
       response = await got.post(endpoint, {
         json: { jsonrpc: '2.0', id: requestId, method, params },
-        throwHttpErrors: false,
-        followRedirect: false,
-        retry: { limit: 0 },
-        timeout: { request: options.timeoutMs },
-        signal: options.signal,
-        responseType: 'text',
-        https: { certificateAuthority, rejectUnauthorized: options.tlsInsecure !== true },
+        ...httpRequestOptions({ ...options, certificateAuthority }),
       });
     } catch (error) {
       // Stopped by the user (Ctrl-C, SIGTERM): not Jeedom's fault, say so as it is.

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readPem } from '../../net/read-pem.js';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { withDeadline } from '../../net/deadline.js';
 import { displayUrl } from '../../redact.js';
@@ -133,15 +133,6 @@ function connected(client: MqttClient): Promise<void> {
       reject(lastError ?? new Error('the broker closed the connection before accepting it')),
     );
   });
-}
-
-function readPem(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new Error(`cannot read ${path}: ${reason}`, { cause: error });
-  }
 }
 
 /** Turns mqtt.js and socket errors into a sentence that says what to check. */

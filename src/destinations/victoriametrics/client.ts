@@ -1,3 +1,4 @@
+import { httpRequestOptions } from '../../net/http-request-options.js';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
@@ -120,16 +121,7 @@ export async function createVictoriaMetricsClient(options: ClientOptions): Promi
         method,
         body,
         headers: { ...authHeaders, ...headers },
-        throwHttpErrors: false,
-        followRedirect: false,
-        retry: { limit: 0 },
-        timeout: { request: options.timeoutMs },
-        signal: options.signal,
-        responseType: 'text',
-        https: {
-          certificateAuthority,
-          rejectUnauthorized: options.tlsInsecure !== true,
-        },
+        ...httpRequestOptions({ ...options, certificateAuthority }),
       });
       return { status: response.statusCode, body: response.body };
     } catch (error) {

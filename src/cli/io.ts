@@ -46,3 +46,9 @@ export function createOutput(io: CliIo, options: GlobalOptions): Output {
     print: (line) => io.stdout(`${redact(line)}\n`),
   };
 }
+
+/** What a command runs once the command line is parsed; returns the exit status. */
+export type Action = (output: Output, globals: GlobalOptions) => Promise<number>;
+
+/** How a command definition hands its action to `main` (which runs it after parsing). */
+export type RegisterAction = (action: Action) => void;

@@ -5,12 +5,10 @@ import { logsCommand } from './commands/logs.js';
 import { migrateCommand } from './commands/migrate.js';
 import { testCommand } from './commands/test.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, RunError, UsageError } from './errors.js';
-import type { CliIo, GlobalOptions, Output } from './io.js';
+import type { Action, CliIo, GlobalOptions } from './io.js';
 import { createOutput } from './io.js';
 import { redact } from '../redact.js';
 import { VERSION } from '../version.js';
-
-type Action = (output: Output, globals: GlobalOptions) => Promise<number>;
 
 /** Parses the command line and runs one command; returns the exit status instead of exiting. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

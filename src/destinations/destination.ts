@@ -125,7 +125,11 @@ export interface Destination<M extends FieldMap = FieldMap> {
   exportPass(ctx: ExportContext<ConfigOf<M>>): Promise<ExportOutcome>;
 }
 
-/** Lets a destination module declare itself with its config type inferred from its fields. */
-export function defineDestination<M extends FieldMap>(destination: Destination<M>): Destination<M> {
-  return destination;
+/**
+ * Lets a destination module declare itself with its config type inferred from its fields, and hands the
+ * registry the erased form. The core gives each destination exactly the options its own fields produced
+ * (config/load-config.ts), a link by key that TypeScript cannot follow, hence the one cast here.
+ */
+export function defineDestination<M extends FieldMap>(destination: Destination<M>): Destination {
+  return destination as unknown as Destination;
 }

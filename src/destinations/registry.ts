@@ -9,8 +9,8 @@ import { victoriaMetricsDestination } from './victoriametrics/index.js';
  * checks that the folders and these keys match.
  */
 export const destinations: ReadonlyMap<string, Destination> = new Map<string, Destination>([
-  ['mqtt', mqtt as unknown as Destination],
-  ['victoriametrics', victoriaMetricsDestination as unknown as Destination],
-  ['jeedom', jeedom as unknown as Destination],
-  ['home_assistant', homeAssistant as unknown as Destination],
+  ['mqtt', mqtt],
+  ['victoriametrics', victoriaMetricsDestination],
+  ['jeedom', jeedom],
+  ['home_assistant', homeAssistant],
 ]);

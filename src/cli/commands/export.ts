@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { DESTINATION_IDS } from '../../destinations/ids.js';
-import type { GlobalOptions, Output } from '../io.js';
+import type { RegisterAction } from '../io.js';
 
 export interface ExportOptions {
   all?: boolean;
@@ -11,9 +11,7 @@ export interface ExportOptions {
   json?: boolean;
 }
 
-export function exportCommand(
-  run: (action: (output: Output, globals: GlobalOptions) => Promise<number>) => void,
-): Command {
+export function exportCommand(run: RegisterAction): Command {
   return new Command('export')
     .description('run one export pass to the destinations that are due, record it in export_logs, and exit')
     .option('--all', 'every enabled destination that is due')

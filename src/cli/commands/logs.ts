@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { ExportStatus } from '../../db/tables.js';
-import type { GlobalOptions, Output } from '../io.js';
+import type { RegisterAction } from '../io.js';
 
 const STATUSES: readonly ExportStatus[] = ['running', 'success', 'partial', 'error', 'skipped'];
 
@@ -11,9 +11,7 @@ export interface LogsOptions {
   json?: boolean;
 }
 
-export function logsCommand(
-  run: (action: (output: Output, globals: GlobalOptions) => Promise<number>) => void,
-): Command {
+export function logsCommand(run: RegisterAction): Command {
   return new Command('logs')
     .description('show the export history recorded in export_logs, newest first')
     .option('--last <n>', 'how many runs to show', positiveInteger, 10)

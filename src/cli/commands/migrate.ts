@@ -1,9 +1,7 @@
 import { Command } from 'commander';
-import type { GlobalOptions, Output } from '../io.js';
+import type { RegisterAction } from '../io.js';
 
-export function migrateCommand(
-  run: (action: (output: Output, globals: GlobalOptions) => Promise<number>) => void,
-): Command {
+export function migrateCommand(run: RegisterAction): Command {
   return new Command('migrate')
     .description("create or update med-export's own tables (export_logs, export_state); export does it too")
     .addHelpText(

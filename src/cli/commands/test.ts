@@ -1,10 +1,8 @@
 import { Command } from 'commander';
 import { DESTINATION_IDS } from '../../destinations/ids.js';
-import type { GlobalOptions, Output } from '../io.js';
+import type { RegisterAction } from '../io.js';
 
-export function testCommand(
-  run: (action: (output: Output, globals: GlobalOptions) => Promise<number>) => void,
-): Command {
+export function testCommand(run: RegisterAction): Command {
   return new Command('test')
     .description(
       'check that a destination is reachable, accepts the credentials and lets us write (enabled or not)',

@@ -4,6 +4,7 @@
  * compiled CLI against each destination and against the raw pipelines beside it, and prints a markdown table.
  * Targets are ratios measured side by side in the same run: absolute times drift on shared machines.
  */
+import { destinations } from '../src/destinations/registry.js';
 import { addDays, parisDate } from '../src/domain/paris-time.js';
 import { startHomeAssistantStandin } from '../test/home-assistant-standin/index.js';
 import { startJeedomStandin } from '../test/jeedom-standin/jeedom-standin.js';
@@ -78,15 +79,10 @@ async function startTargets(database: TestDatabase): Promise<Targets> {
   };
 }
 
-const ENABLED_PREFIX: Record<string, string> = {
-  mqtt: 'MQTT',
-  victoriametrics: 'VICTORIAMETRICS',
-  home_assistant: 'HOME_ASSISTANT',
-  jeedom: 'JEEDOM',
-};
-
 function enable(env: Record<string, string>, ids: readonly string[]): Record<string, string> {
-  const enabled = Object.fromEntries(ids.map((id) => [`${ENABLED_PREFIX[id]}_ENABLED`, 'true']));
+  const enabled = Object.fromEntries(
+    ids.map((id) => [`${destinations.get(id)!.envPrefixes[0]}_ENABLED`, 'true']),
+  );
   return { ...env, ...enabled };
 }
 
@@ -170,7 +166,7 @@ try {
   }
 
   const targets = await startTargets(database);
-  const allFour = enable({ ...targets.env, MED_PDL: one.usagePointId }, Object.keys(ENABLED_PREFIX));
+  const allFour = enable({ ...targets.env, MED_PDL: one.usagePointId }, [...destinations.keys()]);
   await resetExportTables(database);
   log('backfill → all four');
   const all = await exportRun(allFour, ['--all', '--force']);
@@ -243,7 +239,7 @@ try {
   const manyTargets = await startTargets(database);
   await resetExportTables(database);
   log(`backfill ${MANY_PDLS} PDLs → all four`);
-  const manyRun = await exportRun(enable(manyTargets.env, Object.keys(ENABLED_PREFIX)), ['--all', '--force']);
+  const manyRun = await exportRun(enable(manyTargets.env, [...destinations.keys()]), ['--all', '--force']);
   await manyTargets.close();
   rows.push({
     measurement: `backfill ${MANY_PDLS} PDLs → all four at once`,

@@ -1,7 +1,7 @@
 import { createQueryLayer } from '../../query/query-layer.js';
 import { runExport } from '../../export/run-export.js';
 import type { DestinationResult } from '../../export/run-export.js';
-import { selectDestinations } from '../../export/select-destinations.js';
+import { selectDestinations } from '../select-destinations.js';
 import { destinations } from '../../destinations/registry.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import type { GlobalOptions, Output } from '../io.js';

@@ -1,5 +1,5 @@
 import { destinations } from '../../destinations/registry.js';
-import { selectDestinations } from '../../export/select-destinations.js';
+import { selectDestinations } from '../select-destinations.js';
 import { EXIT_FAILED, EXIT_OK } from '../errors.js';
 import type { GlobalOptions, Output } from '../io.js';
 import { readConfiguration } from '../session.js';

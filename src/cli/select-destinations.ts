@@ -1,8 +1,8 @@
 import type { LoadedConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/config-error.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from './errors.js';
 import type { Destination } from '../destinations/destination.js';
-import type { SelectedDestination } from './run-export.js';
+import type { SelectedDestination } from '../export/run-export.js';
 
 /**
  * `--all`: the enabled destinations; `--destination x`: exactly those, which must exist and be enabled.

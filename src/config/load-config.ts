@@ -61,11 +61,9 @@ export async function loadConfig(options: {
   const databaseUrl = globalValues.database_url as URL | undefined;
   if (databaseUrl?.password) registerSecret(databaseUrl.password);
 
-  const knownPrefixes: string[] = [];
   const destinationConfigs = new Map<string, DestinationConfig>();
   for (const destination of destinations) {
     fileKeys.add(destination.id);
-    knownPrefixes.push(...destination.envPrefixes);
     const section = readSection(content[destination.id], destination.id);
     const allFields = { ...commonDestinationFields, ...destination.fields } as Record<string, Field<unknown>>;
     const values: Record<string, unknown> = {};

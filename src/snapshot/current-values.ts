@@ -119,7 +119,8 @@ async function energyFigures(
 }
 
 function period(days: readonly DayEnergy[], start: string, label: string): PeriodEnergy | null {
-  const inPeriod = days.filter((day) => day.date >= start && day.date.startsWith(label));
+  // `label` is the period's `YYYY-MM` or `YYYY`: the days of the period are the dates it prefixes.
+  const inPeriod = days.filter((day) => day.date.startsWith(label));
   if (inPeriod.length === 0) return null;
   return { period: label, start, wh: inPeriod.reduce((sum, day) => sum + day.wh, 0), days: inPeriod.length };
 }

@@ -4,7 +4,7 @@
  * compiled CLI against each destination and against the raw pipelines beside it, and prints a markdown table.
  * Targets are ratios measured side by side in the same run: absolute times drift on shared machines.
  */
-import { destinations } from '../src/destinations/registry.js';
+import { destinationIds, manifestOf } from '../src/destinations/registry.js';
 import { addDays, parisDate } from '../src/domain/paris-time.js';
 import { startHomeAssistantStandin } from '../test/home-assistant-standin/index.js';
 import { startJeedomStandin } from '../test/jeedom-standin/jeedom-standin.js';
@@ -80,9 +80,7 @@ async function startTargets(database: TestDatabase): Promise<Targets> {
 }
 
 function enable(env: Record<string, string>, ids: readonly string[]): Record<string, string> {
-  const enabled = Object.fromEntries(
-    ids.map((id) => [`${destinations.get(id)!.envPrefixes[0]}_ENABLED`, 'true']),
-  );
+  const enabled = Object.fromEntries(ids.map((id) => [`${manifestOf(id)!.envPrefixes[0]}_ENABLED`, 'true']));
   return { ...env, ...enabled };
 }
 
@@ -166,7 +164,7 @@ try {
   }
 
   const targets = await startTargets(database);
-  const allFour = enable({ ...targets.env, MED_PDL: one.usagePointId }, [...destinations.keys()]);
+  const allFour = enable({ ...targets.env, MED_PDL: one.usagePointId }, destinationIds);
   await resetExportTables(database);
   log('backfill → all four');
   const all = await exportRun(allFour, ['--all', '--force']);
@@ -239,7 +237,7 @@ try {
   const manyTargets = await startTargets(database);
   await resetExportTables(database);
   log(`backfill ${MANY_PDLS} PDLs → all four`);
-  const manyRun = await exportRun(enable(manyTargets.env, [...destinations.keys()]), ['--all', '--force']);
+  const manyRun = await exportRun(enable(manyTargets.env, destinationIds), ['--all', '--force']);
   await manyTargets.close();
   rows.push({
     measurement: `backfill ${MANY_PDLS} PDLs → all four at once`,

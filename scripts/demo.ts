@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { parisDate } from '../src/domain/paris-time.js';
-import { destinations } from '../src/destinations/registry.js';
+import { destinationManifests } from '../src/destinations/registry.js';
 import { demoOptions, generateMedData } from '../test/support/generate-med-data.js';
 import { MED_SCHEMA_SQL } from '../test/support/med-schema.js';
 import { startEmbeddedPostgres } from '../test/support/test-database.js';
@@ -36,7 +36,7 @@ try {
   );
 
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', DATABASE_URL: embedded.url };
-  for (const destination of destinations.values()) {
+  for (const destination of destinationManifests) {
     const prefix = destination.envPrefixes[0]!;
     Object.assign(env, { [`${prefix}_ENABLED`]: 'true' }, DEMO_SETTINGS[destination.id] ?? {});
   }

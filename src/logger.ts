@@ -22,5 +22,3 @@ export function createLogger(
     error: (message) => emit('error: ', message),
   };
 }
-
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

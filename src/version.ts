@@ -1,2 +1,4 @@
-/** med-export's version (a test keeps it equal to package.json's): shown by --version and in HA discovery. */
-export const VERSION = '0.1.0';
+import packageJson from '../package.json' with { type: 'json' };
+
+/** med-export's version, package.json's: shown by --version and in Home Assistant discovery. */
+export const VERSION: string = packageJson.version;

@@ -1,32 +1,36 @@
 import type { LoadedConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { UsageError } from './errors.js';
-import type { Destination } from '../destinations/destination.js';
+import type { DestinationManifest } from '../contract/destination.js';
+import { destinationManifests } from '../destinations/registry.js';
 import type { SelectedDestination } from '../export/run-export.js';
 
 /**
  * `--all`: the enabled destinations; `--destination x`: exactly those, which must exist and be enabled.
  * Every selected destination must have its required options.
  */
-export function selectDestinations(
-  registry: ReadonlyMap<string, Destination>,
+export async function selectDestinations(
   config: LoadedConfig,
   selection: { all: boolean; names: readonly string[] },
   options: { requireEnabled: boolean } = { requireEnabled: true },
-): SelectedDestination[] {
+): Promise<SelectedDestination[]> {
   if (!selection.all && selection.names.length === 0) {
     throw new UsageError('say which destinations to export: --all, or --destination <name> (repeatable)');
   }
   const names = selection.all
-    ? [...registry.keys()].filter((id) => config.destinations.get(id)?.common.enabled)
+    ? destinationManifests
+        .map((manifest) => manifest.id)
+        .filter((id) => config.destinations.get(id)?.common.enabled)
     : [...new Set(selection.names)];
-  return names.map((name) => {
-    const destination = registry.get(name);
+  const chosen = names.map((name) => {
+    const manifest = destinationManifests.find((candidate) => candidate.id === name);
     const destinationConfig = config.destinations.get(name);
-    if (!destination || !destinationConfig) {
-      throw new UsageError(`unknown destination "${name}": choose one of ${[...registry.keys()].join(', ')}`);
+    if (!manifest || !destinationConfig) {
+      throw new UsageError(
+        `unknown destination "${name}": choose one of ${destinationManifests.map((manifest) => manifest.id).join(', ')}`,
+      );
     }
-    const envPrefix = destination.envPrefixes[0]!;
+    const envPrefix = manifest.envPrefixes[0]!;
     if (options.requireEnabled && !destinationConfig.common.enabled) {
       throw new UsageError(
         `destination "${name}" is not enabled: set ${envPrefix}_ENABLED=true (or ${name}.enabled)`,
@@ -34,6 +38,20 @@ export function selectDestinations(
     }
     const [missing] = destinationConfig.missing;
     if (missing) throw new ConfigError(missing, undefined, `a value: ${name} needs it`);
-    return { destination, config: destinationConfig };
+    return { manifest, config: destinationConfig };
   });
+  return Promise.all(
+    chosen.map(
+      async ({
+        manifest,
+        config: destinationConfig,
+      }: {
+        manifest: DestinationManifest;
+        config: (typeof chosen)[number]['config'];
+      }) => ({
+        destination: await manifest.load(),
+        config: destinationConfig,
+      }),
+    ),
+  );
 }

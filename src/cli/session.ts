@@ -6,7 +6,7 @@ import { connect } from '../db/connect.js';
 import { explainDatabaseError } from '../db/explain-db-error.js';
 import { migrate } from '../db/migrate.js';
 import type { Database } from '../db/tables.js';
-import { destinations } from '../destinations/registry.js';
+import { destinationManifests } from '../destinations/registry.js';
 import type { GlobalOptions, Output } from './io.js';
 import { RunError } from './errors.js';
 
@@ -14,7 +14,7 @@ export async function readConfiguration(output: Output, options: GlobalOptions):
   const config = await loadConfig({
     env: output.io.env,
     cwd: output.io.cwd,
-    destinations: [...destinations.values()],
+    destinations: destinationManifests,
     ...(options.config ? { configPath: options.config } : {}),
   });
   for (const warning of config.warnings) output.log.warn(warning);

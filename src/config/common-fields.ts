@@ -1,4 +1,4 @@
-import { DATA_KINDS } from '../destinations/destination.js';
+import { DATA_KINDS } from '../domain/vocabulary.js';
 import {
   booleanField,
   enumListField,

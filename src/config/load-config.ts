@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { DataKind, Destination, RunSettings } from '../destinations/destination.js';
+import type { ConfigurableUnit } from './configurable-unit.js';
+import type { RunSettings } from './run-settings.js';
+import type { DataKind } from '../domain/vocabulary.js';
 import { registerSecret } from '../redact.js';
 import { commonDestinationFields, globalFields } from './common-fields.js';
 import { ConfigError } from './config-error.js';
@@ -46,7 +48,7 @@ export async function loadConfig(options: {
   env: Environment;
   configPath?: string;
   cwd?: string;
-  destinations: readonly Destination[];
+  destinations: readonly ConfigurableUnit[];
 }): Promise<LoadedConfig> {
   const { env, destinations } = options;
   const { file, content } = await readConfigFile(options.configPath, options.cwd ?? process.cwd());
@@ -195,7 +197,7 @@ function warnUnknownKeys(
 
 function warnUnknownEnvironment(
   env: Environment,
-  destinations: readonly Destination[],
+  destinations: readonly ConfigurableUnit[],
   warnings: string[],
 ): void {
   const known = new Set<string>(

@@ -29,8 +29,3 @@ export function explainDatabaseError(error: unknown, databaseUrl: URL): string {
       return `database error: ${message}`;
   }
 }
-
-export function isDatabaseError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && (/^[0-9A-Z]{5}$/.test(code) || /^E[A-Z]+$/.test(code));
-}

@@ -1,16 +1,29 @@
-import type { Destination } from './destination.js';
-import { homeAssistant } from './home_assistant/index.js';
-import { jeedom } from './jeedom/index.js';
-import { mqtt } from './mqtt/index.js';
-import { victoriaMetricsDestination } from './victoriametrics/index.js';
+import type { Destination, DestinationManifest } from '../contract/destination.js';
+import { homeAssistantManifest } from './home_assistant/manifest.js';
+import { jeedomManifest } from './jeedom/manifest.js';
+import { mqttManifest } from './mqtt/manifest.js';
+import { victoriaMetricsManifest } from './victoriametrics/manifest.js';
 
 /**
- * Every destination, by id. Adding one means a folder under src/destinations/ and one line here; a test
- * checks that the folders and these keys match.
+ * Every destination. Adding one means a folder under src/destinations/ and one line here; a test checks that
+ * the folders and this list match. Manifests are cheap (configuration only): a destination's code is loaded
+ * only when a command uses it, so a cron run that exports nothing loads none.
  */
-export const destinations: ReadonlyMap<string, Destination> = new Map<string, Destination>([
-  ['mqtt', mqtt],
-  ['victoriametrics', victoriaMetricsDestination],
-  ['jeedom', jeedom],
-  ['home_assistant', homeAssistant],
-]);
+export const destinationManifests: readonly DestinationManifest[] = [
+  mqttManifest,
+  homeAssistantManifest,
+  victoriaMetricsManifest,
+  jeedomManifest,
+];
+
+export const destinationIds: readonly string[] = destinationManifests.map((manifest) => manifest.id);
+
+export function manifestOf(id: string): DestinationManifest | undefined {
+  return destinationManifests.find((manifest) => manifest.id === id);
+}
+
+export async function loadDestinations(
+  manifests: readonly DestinationManifest[] = destinationManifests,
+): Promise<Destination[]> {
+  return Promise.all(manifests.map((manifest) => manifest.load()));
+}

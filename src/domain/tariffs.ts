@@ -1,4 +1,4 @@
-import type { TempoColorCode } from '../query/types.js';
+import type { TempoColorCode } from './vocabulary.js';
 import { addDays, isoWeekdayOf, minuteOfDay } from './paris-time.js';
 
 export type PricingOption = 'BASE' | 'HC_HP' | 'TEMPO' | 'EJP' | 'HC_WEEKEND';

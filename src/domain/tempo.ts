@@ -1,4 +1,4 @@
-import type { TempoColorCode } from '../query/types.js';
+import type { TempoColorCode } from './vocabulary.js';
 import { addDays, dayNumberOf, daysBetween } from './paris-time.js';
 
 export type FrenchTempoColor = 'BLEU' | 'BLANC' | 'ROUGE' | 'INCONNU';

@@ -1,8 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { DestinationConfig, LoadedConfig } from '../config/load-config.js';
 import type { Database } from '../db/tables.js';
-import type { Destination, ExportOutcome, PassResult, Payload } from '../destinations/destination.js';
-import { DeliveryError } from '../destinations/destination.js';
+import type {
+  Destination,
+  ExportOutcome,
+  PassResult,
+  Payload,
+  ResultStatus,
+} from '../contract/destination.js';
+import { DeliveryError } from '../contract/destination.js';
 import type { Logger } from '../logger.js';
 import type { QueryLayer } from '../query/types.js';
 import { redact } from '../redact.js';
@@ -23,8 +29,6 @@ import type { StoredState } from './export-log.js';
  * pass re-reads this far back so such a row is never skipped.
  */
 export const CHANGE_SAFETY_MARGIN_MS = 10 * 60 * 1000;
-
-export type ResultStatus = 'success' | 'partial' | 'error' | 'skipped' | 'not_due';
 
 export interface DestinationResult {
   destination: string;

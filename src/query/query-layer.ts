@@ -8,14 +8,13 @@ import type {
   DateRange,
   DetailedRow,
   EcowattDay,
-  EnergyDirection,
   EnergyOffer,
   MonthlyTotal,
   Pdl,
   QueryLayer,
-  TempoColorCode,
   TempoDay,
 } from './types.js';
+import type { EnergyDirection, TempoColorCode } from '../domain/vocabulary.js';
 
 const TABLES = { consumption: 'consumption_data', production: 'production_data' } as const;
 const DEFAULT_PAGE_SIZE = 20_000;

@@ -1,6 +1,6 @@
-/** What the query layer hands out: MyElectricalData rows, typed but not yet validated (see domain/readings). */
+import type { EnergyDirection, TempoColorCode } from '../domain/vocabulary.js';
 
-export type EnergyDirection = 'consumption' | 'production';
+/** What the query layer hands out: MyElectricalData rows, typed but not yet validated (see domain/readings). */
 
 export interface Pdl {
   usagePointId: string;
@@ -41,8 +41,6 @@ export interface MonthlyTotal {
   wh: number;
   days: number;
 }
-
-export type TempoColorCode = 'BLUE' | 'WHITE' | 'RED';
 
 export interface TempoDay {
   date: string;

@@ -2,7 +2,8 @@ import { addDays, firstDayOfMonth, firstDayOfYear, parisParts } from '../domain/
 import { toDailyEnergy } from '../domain/readings.js';
 import { tempoRemaining, tempoUsed } from '../domain/tempo.js';
 import { alertFrom, levelAt, parseHourlyLevels } from '../domain/ecowatt.js';
-import type { EnergyDirection, Pdl, QueryLayer, TempoColorCode } from '../query/types.js';
+import type { Pdl, QueryLayer } from '../query/types.js';
+import type { EnergyDirection, TempoColorCode } from '../domain/vocabulary.js';
 
 /**
  * "Now" values shared by the destinations that show current figures (MQTT topics, Home Assistant entities,

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { destinations } from '../../src/destinations/registry.js';
+import { destinationManifests } from '../../src/destinations/registry.js';
 import { redact } from '../../src/redact.js';
 import { runCli } from '../support/run-cli.js';
 
-const all = [...destinations.values()];
+const all = destinationManifests;
 const dir = mkdtempSync(join(tmpdir(), 'med-export-config-'));
 
 function file(name: string, content: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TempoColorCode } from '../../src/query/types.js';
+import type { TempoColorCode } from '../../src/domain/vocabulary.js';
 import {
   isOffpeak,
   normalizePricingOption,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TempoColorCode, TempoDay } from '../../src/query/types.js';
+import type { TempoDay } from '../../src/query/types.js';
+import type { TempoColorCode } from '../../src/domain/vocabulary.js';
 import {
   colorCode,
   frenchColor,

@@ -2,12 +2,19 @@ import { createQueryLayer } from '../../query/query-layer.js';
 import { runExport } from '../../export/run-export.js';
 import type { DestinationResult } from '../../export/run-export.js';
 import { selectDestinations } from '../select-destinations.js';
-import { destinations } from '../../destinations/registry.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import type { GlobalOptions, Output } from '../io.js';
 import { openDatabase, readConfiguration } from '../session.js';
 import { printResults } from '../print-results.js';
-import type { ExportOptions } from '../commands/export.js';
+
+export interface ExportOptions {
+  all?: boolean;
+  destination: string[];
+  force?: boolean;
+  dryRun?: boolean;
+  since?: string;
+  json?: boolean;
+}
 
 export async function exportAction(
   output: Output,
@@ -18,7 +25,7 @@ export async function exportAction(
     throw new UsageError(`--since: "${options.since}" is not a date; expected YYYY-MM-DD`);
   }
   const config = await readConfiguration(output, globals);
-  const selected = selectDestinations(destinations, config, {
+  const selected = await selectDestinations(config, {
     all: options.all ?? false,
     names: options.destination,
   });

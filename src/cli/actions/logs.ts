@@ -1,7 +1,14 @@
+import type { ExportStatus } from '../../db/tables.js';
 import { EXIT_OK } from '../errors.js';
 import type { GlobalOptions, Output } from '../io.js';
 import { openDatabase, readConfiguration } from '../session.js';
-import type { LogsOptions } from '../commands/logs.js';
+
+export interface LogsOptions {
+  last: number;
+  destination?: string;
+  status?: ExportStatus;
+  json?: boolean;
+}
 
 export async function logsAction(
   output: Output,

@@ -1,4 +1,3 @@
-import { destinations } from '../../destinations/registry.js';
 import { selectDestinations } from '../select-destinations.js';
 import { EXIT_FAILED, EXIT_OK } from '../errors.js';
 import type { GlobalOptions, Output } from '../io.js';
@@ -6,8 +5,7 @@ import { readConfiguration } from '../session.js';
 
 export async function testAction(output: Output, globals: GlobalOptions, name: string): Promise<number> {
   const config = await readConfiguration(output, globals);
-  const [selected] = selectDestinations(
-    destinations,
+  const [selected] = await selectDestinations(
     config,
     { all: false, names: [name] },
     { requireEnabled: false },

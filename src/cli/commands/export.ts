@@ -1,22 +1,14 @@
 import { Command, Option } from 'commander';
-import { DESTINATION_IDS } from '../../destinations/ids.js';
+import { destinationIds } from '../../destinations/registry.js';
 import type { RegisterAction } from '../io.js';
-
-export interface ExportOptions {
-  all?: boolean;
-  destination: string[];
-  force?: boolean;
-  dryRun?: boolean;
-  since?: string;
-  json?: boolean;
-}
+import type { ExportOptions } from '../actions/export.js';
 
 export function exportCommand(run: RegisterAction): Command {
   return new Command('export')
     .description('run one export pass to the destinations that are due, record it in export_logs, and exit')
     .option('--all', 'every enabled destination that is due')
     .addOption(
-      new Option('--destination <name>', `only this destination (repeatable): ${DESTINATION_IDS.join(', ')}`)
+      new Option('--destination <name>', `only this destination (repeatable): ${destinationIds.join(', ')}`)
         .argParser((value: string, previous: string[] = []) => [...previous, value])
         .default([]),
     )

@@ -1,15 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { ExportStatus } from '../../db/tables.js';
 import type { RegisterAction } from '../io.js';
+import type { LogsOptions } from '../actions/logs.js';
 
 const STATUSES: readonly ExportStatus[] = ['running', 'success', 'partial', 'error', 'skipped'];
-
-export interface LogsOptions {
-  last: number;
-  destination?: string;
-  status?: ExportStatus;
-  json?: boolean;
-}
 
 export function logsCommand(run: RegisterAction): Command {
   return new Command('logs')

@@ -9,14 +9,6 @@ export function migrateCommand(run: RegisterAction): Command {
       '\nExample:\n  DATABASE_URL=postgres://med@localhost/myelectricaldata med-export migrate',
     )
     .action(() => {
-      run(async (output, globals) => {
-        const { EXIT_OK } = await import('../errors.js');
-        const { openDatabase, readConfiguration } = await import('../session.js');
-        const config = await readConfiguration(output, globals);
-        const session = await openDatabase(config, output);
-        await session.close();
-        output.print('database is up to date');
-        return EXIT_OK;
-      });
+      run(async (output, globals) => (await import('../actions/migrate.js')).migrateAction(output, globals));
     });
 }

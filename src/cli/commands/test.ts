@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DESTINATION_IDS } from '../../destinations/ids.js';
+import { destinationIds } from '../../destinations/registry.js';
 import type { RegisterAction } from '../io.js';
 
 export function testCommand(run: RegisterAction): Command {
@@ -7,7 +7,7 @@ export function testCommand(run: RegisterAction): Command {
     .description(
       'check that a destination is reachable, accepts the credentials and lets us write (enabled or not)',
     )
-    .requiredOption('--destination <name>', `the destination to check: ${DESTINATION_IDS.join(', ')}`)
+    .requiredOption('--destination <name>', `the destination to check: ${destinationIds.join(', ')}`)
     .addHelpText(
       'after',
       `

@@ -1,6 +1,6 @@
 /** `med-export test --destination home_assistant`: one check per failure mode, each with its fix. */
 import { displayUrl } from '../../redact.js';
-import type { Check, TestContext } from '../destination.js';
+import type { Check, TestContext } from '../../contract/destination.js';
 import { connectMqtt } from '../mqtt/client.js';
 import {
   HomeAssistantAuthError,

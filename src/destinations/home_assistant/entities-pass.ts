@@ -6,7 +6,7 @@ import { displayUrl } from '../../redact.js';
 import type { Pdl } from '../../query/types.js';
 import { collectCurrentValues, type CurrentValues } from '../../snapshot/current-values.js';
 import { connectMqtt, type MqttConnectionConfig } from '../mqtt/client.js';
-import type { ExportContext, Payload } from '../destination.js';
+import type { ExportContext, Payload } from '../../contract/destination.js';
 import {
   HomeAssistantAuthError,
   TOKEN_HINT,

@@ -6,9 +6,10 @@ import { VERSION } from '../../version.js';
 import { parisMidnightUtcMs } from '../../domain/paris-time.js';
 import { colorCode, frenchColor } from '../../domain/tempo.js';
 import { whToKwh } from '../../domain/units.js';
-import type { EnergyDirection, Pdl } from '../../query/types.js';
+import type { Pdl } from '../../query/types.js';
+import type { EnergyDirection } from '../../domain/vocabulary.js';
 import type { CurrentValues, DayEnergy, PeriodEnergy } from '../../snapshot/current-values.js';
-import type { DataKind } from '../destination.js';
+import type { DataKind } from '../../domain/vocabulary.js';
 import { meterName } from './format.js';
 
 // ---- MQTT discovery (generic) ----

@@ -1,6 +1,7 @@
 import { dateOfDayNumber } from '../../domain/paris-time.js';
 import type { TariffName } from '../../domain/tariffs.js';
-import type { EnergyDirection, Pdl } from '../../query/types.js';
+import type { Pdl } from '../../query/types.js';
+import type { EnergyDirection } from '../../domain/vocabulary.js';
 
 /** Every tariff a statistic can be split into (domain/tariffs.ts `tariffNames`). */
 export const ALL_TARIFFS: readonly TariffName[] = [

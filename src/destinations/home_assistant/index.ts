@@ -1,18 +1,16 @@
 import { displayUrl } from '../../redact.js';
-import type { Payload } from '../destination.js';
-import { DeliveryError, defineDestination } from '../destination.js';
+import type { Payload } from '../../contract/destination.js';
+import { homeAssistantManifest } from './manifest.js';
+import { DeliveryError, defineDestination } from '../../contract/destination.js';
 import { connectionOptions, homeAssistantChecks } from './checks.js';
 import { HomeAssistantSocket, preloadRestClient } from './client.js';
-import { entitiesMode, homeAssistantFields } from './config.js';
+import { entitiesMode } from './config.js';
 import { entitiesPass, readCurrentValues } from './entities-pass.js';
 import { StatisticsImportError, statisticsPass, type StatisticsOutcome } from './statistics-pass.js';
 import { readState, writeState, type HomeAssistantState } from './state.js';
 
-export const homeAssistant = defineDestination({
-  id: 'home_assistant',
-  title: 'Home Assistant',
-  envPrefixes: ['HOME_ASSISTANT', 'HOMEASSISTANT'],
-  fields: homeAssistantFields,
+export const homeAssistantDestination = defineDestination({
+  ...homeAssistantManifest,
 
   async exportPass(ctx) {
     const { config } = ctx;

@@ -5,15 +5,9 @@
 import { addDays, parisDate, parisMidnightUtcMs } from '../../domain/paris-time.js';
 import type { PricingOption, TariffName } from '../../domain/tariffs.js';
 import { normalizePricingOption, parseOffpeakHours, tariffNames } from '../../domain/tariffs.js';
-import type {
-  DetailedRow,
-  EnergyDirection,
-  EnergyOffer,
-  Pdl,
-  QueryLayer,
-  TempoColorCode,
-} from '../../query/types.js';
-import type { ExportContext, Payload } from '../destination.js';
+import type { DetailedRow, EnergyOffer, Pdl, QueryLayer } from '../../query/types.js';
+import type { EnergyDirection, TempoColorCode } from '../../domain/vocabulary.js';
+import type { ExportContext, Payload } from '../../contract/destination.js';
 import type { HomeAssistantSocket } from './client.js';
 import type { HomeAssistantConfig } from './config.js';
 import type { SeriesSpec } from './format.js';

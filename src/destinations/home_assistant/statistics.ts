@@ -6,7 +6,8 @@ import { floorToHourMs, parisMidnightUtcMs } from '../../domain/paris-time.js';
 import { DuplicateGuard, SkipCounter, toDailyEnergy, toInterval } from '../../domain/readings.js';
 import type { OffpeakSchedule, PricingOption, TariffName } from '../../domain/tariffs.js';
 import { tariffOfInterval } from '../../domain/tariffs.js';
-import type { DailyRow, DetailedRow, TempoColorCode } from '../../query/types.js';
+import type { DailyRow, DetailedRow } from '../../query/types.js';
+import type { TempoColorCode } from '../../domain/vocabulary.js';
 import type { SeriesSpec } from './format.js';
 import { isoHour } from './format.js';
 

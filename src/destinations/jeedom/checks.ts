@@ -1,4 +1,4 @@
-import type { Check, TestContext } from '../destination.js';
+import type { Check, TestContext } from '../../contract/destination.js';
 import type { JeedomClient } from './client.js';
 import { JEEDOM_CODE, JeedomError, createJeedomClient, isJeedomRpcError } from './client.js';
 import { commandIdOf } from './config.js';

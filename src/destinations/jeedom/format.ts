@@ -3,8 +3,9 @@ import { toDailyEnergy } from '../../domain/readings.js';
 import type { SkipCounter } from '../../domain/readings.js';
 import { frenchColor } from '../../domain/tempo.js';
 import { whToKwh } from '../../domain/units.js';
-import type { DailyRow, EnergyDirection, MonthlyTotal, Pdl, TempoDay } from '../../query/types.js';
-import type { DataKind } from '../destination.js';
+import type { DailyRow, MonthlyTotal, Pdl, TempoDay } from '../../query/types.js';
+import type { EnergyDirection } from '../../domain/vocabulary.js';
+import type { DataKind } from '../../domain/vocabulary.js';
 
 /**
  * What med-export creates in Jeedom (virtual equipments and their info commands) and the values it sends,

@@ -1,11 +1,12 @@
 import type { Pdl } from '../../query/types.js';
 import { displayUrl } from '../../redact.js';
 import { collectCurrentValues } from '../../snapshot/current-values.js';
-import type { ExportContext, ExportOutcome, Payload } from '../destination.js';
-import { DeliveryError, defineDestination } from '../destination.js';
+import type { ExportContext, ExportOutcome, Payload } from '../../contract/destination.js';
+import { jeedomManifest } from './manifest.js';
+import { DeliveryError, defineDestination } from '../../contract/destination.js';
 import { jeedomChecks } from './checks.js';
 import { JeedomError, apiEndpoint, createJeedomClient } from './client.js';
-import { commandIdOf, jeedomFields } from './config.js';
+import { commandIdOf } from './config.js';
 import type { JeedomConfig } from './config.js';
 import type { EquipmentDefinition } from './format.js';
 import {
@@ -23,11 +24,8 @@ import { cloneState, readJeedomState, stateRecord } from './state.js';
 import type { SyncReport, Target } from './sync.js';
 import { emptyReport, syncJeedom } from './sync.js';
 
-export const jeedom = defineDestination({
-  id: 'jeedom',
-  title: 'Jeedom',
-  envPrefixes: ['JEEDOM'],
-  fields: jeedomFields,
+export const jeedomDestination = defineDestination({
+  ...jeedomManifest,
   test: jeedomChecks,
   exportPass: exportToJeedom,
 });

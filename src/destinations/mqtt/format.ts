@@ -1,7 +1,7 @@
 import { colorCode, frenchColor } from '../../domain/tempo.js';
 import { whToKwh } from '../../domain/units.js';
 import type { CurrentValues, DayEnergy, EnergyFigures, PeriodEnergy } from '../../snapshot/current-values.js';
-import type { DataKind } from '../destination.js';
+import type { DataKind } from '../../domain/vocabulary.js';
 
 export interface MqttMessage {
   topic: string;

@@ -3,10 +3,11 @@ import type { Pdl, QueryLayer } from '../../query/types.js';
 import { displayUrl } from '../../redact.js';
 import { collectCurrentValues } from '../../snapshot/current-values.js';
 import type { CurrentValues } from '../../snapshot/current-values.js';
-import type { Check, DataKind } from '../destination.js';
-import { defineDestination } from '../destination.js';
+import type { Check } from '../../contract/destination.js';
+import type { DataKind } from '../../domain/vocabulary.js';
+import { mqttManifest } from './manifest.js';
+import { defineDestination } from '../../contract/destination.js';
 import { connectMqtt } from './client.js';
-import { mqttFields } from './config.js';
 import type { MqttConfig } from './config.js';
 import {
   buildDiscoveryConfigs,
@@ -19,11 +20,8 @@ import { buildMqttMessages, countByKind, statusTopic } from './format.js';
 const ONLINE = 'online';
 const OFFLINE = 'offline';
 
-export const mqtt = defineDestination({
-  id: 'mqtt',
-  title: 'MQTT broker',
-  envPrefixes: ['MQTT'],
-  fields: mqttFields,
+export const mqttDestination = defineDestination({
+  ...mqttManifest,
 
   async exportPass(ctx) {
     const { config, query, now } = ctx;

@@ -1,4 +1,4 @@
-import type { Payload } from '../destination.js';
+import type { Payload } from '../../contract/destination.js';
 import { formatTimestamp, formatValue, seriesPrefix } from './format.js';
 import type { Sample } from './format.js';
 

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { redact } from '../../redact.js';
-import type { Check, TestContext } from '../destination.js';
+import type { Check, TestContext } from '../../contract/destination.js';
 import {
   VictoriaMetricsHttpError,
   VictoriaMetricsUnreachableError,

@@ -9,7 +9,8 @@ import {
   toInterval,
 } from '../../domain/index.js';
 import type { SkipCounter } from '../../domain/index.js';
-import type { DateRange, DetailedRow, EnergyDirection, QueryLayer } from '../../query/types.js';
+import type { DateRange, DetailedRow, QueryLayer } from '../../query/types.js';
+import type { EnergyDirection } from '../../domain/vocabulary.js';
 import type { BatchSender } from './batch-sender.js';
 import { METRICS, energyLabels } from './samples.js';
 import type { EnergyType, Labels } from './samples.js';

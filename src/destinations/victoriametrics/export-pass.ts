@@ -6,10 +6,12 @@ import {
   tempoSeasonOf,
   tempoUsed,
 } from '../../domain/index.js';
-import type { EcowattDay, EnergyDirection, TempoDay } from '../../query/types.js';
+import type { EcowattDay, TempoDay } from '../../query/types.js';
+import type { EnergyDirection } from '../../domain/vocabulary.js';
 import { redact } from '../../redact.js';
-import { DeliveryError } from '../destination.js';
-import type { DataKind, ExportContext, ExportOutcome } from '../destination.js';
+import { DeliveryError } from '../../contract/destination.js';
+import type { ExportContext, ExportOutcome } from '../../contract/destination.js';
+import type { DataKind } from '../../domain/vocabulary.js';
 import { BatchSender } from './batch-sender.js';
 import { createVictoriaMetricsClient } from './client.js';
 import { authOf } from './config.js';

@@ -6,14 +6,8 @@ import {
   frenchColor,
 } from '../../domain/index.js';
 import type { DailyEnergy, IntervalReading, TempoCounts } from '../../domain/index.js';
-import type {
-  EcowattDay,
-  EnergyDirection,
-  MonthlyTotal,
-  Pdl,
-  TempoColorCode,
-  TempoDay,
-} from '../../query/types.js';
+import type { EcowattDay, MonthlyTotal, Pdl, TempoDay } from '../../query/types.js';
+import type { EnergyDirection, TempoColorCode } from '../../domain/vocabulary.js';
 import type { Sample } from './format.js';
 
 /** Metric names; every sample also carries the user's extra labels (VICTORIAMETRICS_LABELS), last. */

@@ -13,7 +13,7 @@ import {
   tempoDayEvents,
   yearEvents,
 } from '../../../src/destinations/jeedom/format.js';
-import type { DataKind } from '../../../src/destinations/destination.js';
+import type { DataKind } from '../../../src/domain/vocabulary.js';
 import type { DailyRow, Pdl } from '../../../src/query/types.js';
 
 function pdl(usagePointId: string, name: string | null, production = false): Pdl {

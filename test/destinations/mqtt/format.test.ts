@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMqttMessages, countByKind } from '../../../src/destinations/mqtt/format.js';
-import type { DataKind } from '../../../src/destinations/destination.js';
+import type { DataKind } from '../../../src/domain/vocabulary.js';
 import type { CurrentValues } from '../../../src/snapshot/current-values.js';
 
 const now = new Date('2024-01-16T13:05:00Z');

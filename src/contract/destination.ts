@@ -1,26 +1,10 @@
+import type { ConfigurableUnit } from '../config/configurable-unit.js';
 import type { ConfigOf, FieldMap } from '../config/fields.js';
 import type { QueryLayer } from '../query/types.js';
 import type { Logger } from '../logger.js';
-
-export const DATA_KINDS = [
-  'consumption_daily',
-  'consumption_monthly',
-  'consumption_detailed',
-  'production_daily',
-  'production_monthly',
-  'production_detailed',
-  'tempo',
-  'ecowatt',
-] as const;
-export type DataKind = (typeof DATA_KINDS)[number];
-
-/** Settings shared by the whole run (not specific to one destination). */
-export interface RunSettings {
-  /** PDL numbers to export (MED_PDL); empty means every active PDL. */
-  pdls: readonly string[];
-  /** Off-peak ranges used when a PDL's own `offpeak_hours` cannot be parsed, e.g. `22:00-06:00`. */
-  defaultOffpeakHours: string;
-}
+import type { ExportStatus } from '../db/tables.js';
+import type { DataKind } from '../domain/vocabulary.js';
+import type { RunSettings } from '../config/run-settings.js';
 
 export interface ChangeWindow {
   /**
@@ -54,9 +38,12 @@ export interface ExportContext<C> {
 }
 
 /** How one destination's export ended in this pass. */
+/** How a destination's run ended: what export_logs records, or `not_due` when it did not run. */
+export type ResultStatus = Exclude<ExportStatus, 'running'> | 'not_due';
+
 export interface PassResult {
   destination: string;
-  status: 'success' | 'partial' | 'error' | 'skipped' | 'not_due';
+  status: ResultStatus;
   records: number;
   durationMs: number;
 }
@@ -111,13 +98,20 @@ export interface TestContext<C> {
   log: Logger;
 }
 
-export interface Destination<M extends FieldMap = FieldMap> {
-  id: string;
+/**
+ * What the core needs to know of a destination without loading its code: its configuration (read at every
+ * start) and how to load the rest. Each destination folder has one (`manifest.ts`), listed in the registry.
+ */
+export interface DestinationManifest<M extends FieldMap = FieldMap> extends ConfigurableUnit {
   title: string;
   /** Environment prefixes: the first is canonical (`HOME_ASSISTANT`), the others aliases (`HOMEASSISTANT`). */
   envPrefixes: readonly string[];
   /** Options besides the common enabled/interval/export_data/timeout. */
   fields: M;
+  load(): Promise<Destination>;
+}
+
+export interface Destination<M extends FieldMap = FieldMap> extends DestinationManifest<M> {
   /** Runs after the other destinations of the pass and sees their results (e.g. to export run metrics). */
   runsLast?: boolean;
   /** Cheap checks that write nothing lasting; each failure says what to fix. */
@@ -132,4 +126,9 @@ export interface Destination<M extends FieldMap = FieldMap> {
  */
 export function defineDestination<M extends FieldMap>(destination: Destination<M>): Destination {
   return destination as unknown as Destination;
+}
+
+/** The same for a manifest: `satisfies` keeps its field types for the destination's own module. */
+export function defineManifest<M extends FieldMap>(manifest: DestinationManifest<M>): DestinationManifest<M> {
+  return manifest;
 }

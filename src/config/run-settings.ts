@@ -1,0 +1,7 @@
+/** Settings shared by the whole run (not specific to one destination). */
+export interface RunSettings {
+  /** PDL numbers to export (MED_PDL); empty means every active PDL. */
+  pdls: readonly string[];
+  /** Off-peak ranges used when a PDL's own `offpeak_hours` cannot be parsed, e.g. `22:00-06:00`. */
+  defaultOffpeakHours: string;
+}

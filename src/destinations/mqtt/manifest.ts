@@ -1,0 +1,11 @@
+import { defineManifest } from '../../contract/destination.js';
+import type { Destination } from '../../contract/destination.js';
+import { mqttFields } from './config.js';
+
+export const mqttManifest = defineManifest({
+  id: 'mqtt',
+  title: 'MQTT broker',
+  envPrefixes: ['MQTT'],
+  fields: mqttFields,
+  load: async (): Promise<Destination> => (await import('./index.js')).mqttDestination,
+});

@@ -4,7 +4,7 @@
  */
 import { displayUrl } from '../../redact.js';
 import type { Pdl } from '../../query/types.js';
-import { collectCurrentValues, type CurrentValues } from '../../snapshot/current-values.js';
+import { collectCurrentValues, type CurrentValues } from '../../engines/current-values/current-values.js';
 import { connectMqtt, type MqttConnectionConfig } from '../mqtt/client.js';
 import type { ExportContext, Payload } from '../../contract/destination.js';
 import {

@@ -8,7 +8,7 @@ import { colorCode, frenchColor } from '../../domain/tempo.js';
 import { whToKwh } from '../../domain/units.js';
 import type { Pdl } from '../../query/types.js';
 import type { EnergyDirection } from '../../domain/vocabulary.js';
-import type { CurrentValues, DayEnergy, PeriodEnergy } from '../../snapshot/current-values.js';
+import type { CurrentValues, DayEnergy, PeriodEnergy } from '../../engines/current-values/current-values.js';
 import type { DataKind } from '../../domain/vocabulary.js';
 import { meterName } from './format.js';
 

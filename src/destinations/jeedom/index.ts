@@ -1,6 +1,6 @@
 import type { Pdl } from '../../query/types.js';
 import { displayUrl } from '../../redact.js';
-import { collectCurrentValues } from '../../snapshot/current-values.js';
+import { collectCurrentValues } from '../../engines/current-values/current-values.js';
 import type { ExportContext, ExportOutcome, Payload } from '../../contract/destination.js';
 import { jeedomManifest } from './manifest.js';
 import { DeliveryError, defineDestination } from '../../contract/destination.js';

@@ -3,7 +3,7 @@ import { SkipCounter, toDailyEnergy } from '../../domain/readings.js';
 import { frenchColor } from '../../domain/tempo.js';
 import type { MonthlyTotal, QueryLayer } from '../../query/types.js';
 import type { EnergyDirection } from '../../domain/vocabulary.js';
-import type { CurrentValues } from '../../snapshot/current-values.js';
+import type { CurrentValues } from '../../engines/current-values/current-values.js';
 import type { ChangeWindow } from '../../contract/destination.js';
 import type { JeedomEvent } from './format.js';
 import {

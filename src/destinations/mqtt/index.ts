@@ -1,8 +1,8 @@
 import { toInterval } from '../../domain/readings.js';
 import type { Pdl, QueryLayer } from '../../query/types.js';
 import { displayUrl } from '../../redact.js';
-import { collectCurrentValues } from '../../snapshot/current-values.js';
-import type { CurrentValues } from '../../snapshot/current-values.js';
+import { collectCurrentValues } from '../../engines/current-values/current-values.js';
+import type { CurrentValues } from '../../engines/current-values/current-values.js';
 import type { Check } from '../../contract/destination.js';
 import type { DataKind } from '../../domain/vocabulary.js';
 import { mqttManifest } from './manifest.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMqttMessages, countByKind } from '../../../src/destinations/mqtt/format.js';
 import type { DataKind } from '../../../src/domain/vocabulary.js';
-import type { CurrentValues } from '../../../src/snapshot/current-values.js';
+import type { CurrentValues } from '../../../src/engines/current-values/current-values.js';
 
 const now = new Date('2024-01-16T13:05:00Z');
 const pdl = {

@@ -1,9 +1,9 @@
-import { addDays, firstDayOfMonth, firstDayOfYear, parisParts } from '../domain/paris-time.js';
-import { toDailyEnergy } from '../domain/readings.js';
-import { tempoRemaining, tempoUsed } from '../domain/tempo.js';
-import { alertFrom, levelAt, parseHourlyLevels } from '../domain/ecowatt.js';
-import type { Pdl, QueryLayer } from '../query/types.js';
-import type { EnergyDirection, TempoColorCode } from '../domain/vocabulary.js';
+import { addDays, firstDayOfMonth, firstDayOfYear, parisParts } from '../../domain/paris-time.js';
+import { toDailyEnergy } from '../../domain/readings.js';
+import { tempoRemaining, tempoUsed } from '../../domain/tempo.js';
+import { alertFrom, levelAt, parseHourlyLevels } from '../../domain/ecowatt.js';
+import type { Pdl, QueryLayer } from '../../query/types.js';
+import type { EnergyDirection, TempoColorCode } from '../../domain/vocabulary.js';
 
 /**
  * "Now" values shared by the destinations that show current figures (MQTT topics, Home Assistant entities,

@@ -5,6 +5,14 @@ import type { Logger } from '../logger.js';
 import type { ExportStatus } from '../db/tables.js';
 import type { DataKind } from '../domain/vocabulary.js';
 import type { RunSettings } from '../config/run-settings.js';
+import { MINUTE_MS } from '../domain/durations.js';
+
+/**
+ * A row committed by a MyElectricalData sync that was still running when a pass started reading carries an
+ * `updated_at` (its transaction's start, or the app's clock) up to this much older than that start: the next
+ * pass re-reads this far back so such a row is never skipped.
+ */
+export const CHANGE_SAFETY_MARGIN_MS = 10 * MINUTE_MS;
 
 export interface ChangeWindow {
   /**

@@ -8,7 +8,7 @@ import type {
   Payload,
   ResultStatus,
 } from '../contract/destination.js';
-import { DeliveryError } from '../contract/destination.js';
+import { CHANGE_SAFETY_MARGIN_MS, DeliveryError } from '../contract/destination.js';
 import type { Logger } from '../logger.js';
 import type { QueryLayer } from '../query/types.js';
 import { redact } from '../redact.js';
@@ -22,13 +22,6 @@ import {
   startLog,
 } from './export-log.js';
 import type { StoredState } from './export-log.js';
-
-/**
- * A row committed by a MyElectricalData sync that was still running when a pass started reading carries an
- * `updated_at` (its transaction's start, or the app's clock) up to this much older than that start: the next
- * pass re-reads this far back so such a row is never skipped.
- */
-export const CHANGE_SAFETY_MARGIN_MS = 10 * 60 * 1000;
 
 export interface DestinationResult {
   destination: string;

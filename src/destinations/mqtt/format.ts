@@ -1,6 +1,11 @@
 import { colorCode, frenchColor } from '../../domain/tempo.js';
 import { whToKwh } from '../../domain/units.js';
-import type { CurrentValues, DayEnergy, EnergyFigures, PeriodEnergy } from '../../engines/current-values/current-values.js';
+import type {
+  CurrentValues,
+  DayEnergy,
+  EnergyFigures,
+  PeriodEnergy,
+} from '../../engines/current-values/current-values.js';
 import type { DataKind } from '../../domain/vocabulary.js';
 
 export interface MqttMessage {

@@ -9,7 +9,7 @@ import {
 import type { EcowattDay, TempoDay } from '../../query/types.js';
 import type { EnergyDirection } from '../../domain/vocabulary.js';
 import { redact } from '../../redact.js';
-import { DeliveryError } from '../../contract/destination.js';
+import { CHANGE_SAFETY_MARGIN_MS, DeliveryError } from '../../contract/destination.js';
 import type { ExportContext, ExportOutcome } from '../../contract/destination.js';
 import type { DataKind } from '../../domain/vocabulary.js';
 import { BatchSender } from './batch-sender.js';
@@ -52,9 +52,6 @@ const FUTURE_MARGIN_MS = 36 * 3_600_000;
 
 /** Days back from today whose fingerprints stay in the state even when unchanged (MED re-fetches recent days). */
 const FINGERPRINT_DAYS = 40;
-
-/** The core's own re-read margin (export/run-export.ts CHANGE_SAFETY_MARGIN_MS), for a resumed backfill. */
-const CHANGE_MARGIN_MS = 10 * 60_000;
 
 const DIRECTIONS: readonly EnergyDirection[] = ['consumption', 'production'];
 const ENERGY_TYPES: readonly EnergyType[] = ['daily', 'monthly', 'detailed'];
@@ -110,7 +107,7 @@ export async function victoriaMetricsExportPass(
       fingerprints: { ...previous.fingerprints },
       resumeSince:
         previous.resumeSince ??
-        (passMark ? new Date(passMark.getTime() - CHANGE_MARGIN_MS).toISOString() : null),
+        (passMark ? new Date(passMark.getTime() - CHANGE_SAFETY_MARGIN_MS).toISOString() : null),
     },
     skipped: new Map(),
     notes: {},

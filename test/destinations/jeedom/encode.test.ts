@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SkipCounter } from '../../../src/domain/readings.js';
 import { commandMappingProblem } from '../../../src/destinations/jeedom/config.js';
+import { ALL_COMMAND_KEYS } from '../../../src/destinations/jeedom/commands.js';
 import {
-  ALL_COMMAND_KEYS,
   commandSaveParams,
   dailyEvents,
   endWithLatest,
@@ -12,7 +12,7 @@ import {
   monthEvents,
   tempoDayEvents,
   yearEvents,
-} from '../../../src/destinations/jeedom/format.js';
+} from '../../../src/destinations/jeedom/encode.js';
 import type { DataKind } from '../../../src/domain/vocabulary.js';
 import type { DailyRow, Pdl } from '../../../src/query/types.js';
 

@@ -1,14 +1,15 @@
 import type { Logger } from '../../logger.js';
 import type { JeedomClient } from './client.js';
-import { JEEDOM_CODE, JeedomError, isJeedomRpcError } from './client.js';
-import type { CommandDefinition, EquipmentDefinition } from './format.js';
+import type { CommandDefinition } from './commands.js';
+import type { EquipmentDefinition } from './encode.js';
 import {
   VIRTUAL_PLUGIN,
   commandKey,
   commandSaveParams,
   equipmentSaveParams,
   mappedCommandId,
-} from './format.js';
+} from './encode.js';
+import { JEEDOM_CODE, JeedomError, isJeedomRpcError } from './rpc-errors.js';
 import type { JeedomState } from './state.js';
 
 /** An info command values are sent to. */
@@ -35,7 +36,10 @@ export interface SyncReport {
   warnings: string[];
 }
 
-/** A row of eqLogic::byType / eqLogic::save (utils::o2a: ids and flags come back as strings). */
+/**
+ * A row of eqLogic::byType / eqLogic::save (utils::o2a). Ids and flags are strings under PHP 7 (Jeedom 4.4);
+ * under PHP 8 numbers in lists and the new id a string from `save` (4.5.3): every id goes through Number().
+ */
 interface EqLogicRow {
   id: string | number;
   name: string;
@@ -91,9 +95,8 @@ export async function syncJeedom(options: {
       (command) => mappedCommandId(mapping, definition, command, pdlCount) === undefined,
     ),
   );
-  const existing = needsOwn
-    ? await client.call<EqLogicRow[]>('eqLogic::byType', { type: VIRTUAL_PLUGIN })
-    : [];
+  // A box without any virtual equipment yet answers "ok" in 4.5 (client.list).
+  const existing = needsOwn ? await client.list<EqLogicRow>('eqLogic::byType', { type: VIRTUAL_PLUGIN }) : [];
 
   for (const definition of definitions) {
     const own: CommandDefinition[] = [];
@@ -116,7 +119,7 @@ export async function syncJeedom(options: {
       continue;
     }
     const eqLogicId = Number(eqLogic.id);
-    const cmds = await client.call<CmdRow[]>('cmd::byEqLogicId', { eqLogic_id: eqLogicId });
+    const cmds = await client.list<CmdRow>('cmd::byEqLogicId', { eqLogic_id: eqLogicId });
     for (const [index, command] of own.entries()) {
       const key = commandKey(definition, command);
       const known = state.commands[key];
@@ -150,7 +153,7 @@ export async function syncJeedom(options: {
 async function ensureEquipment(
   client: JeedomClient,
   definition: EquipmentDefinition,
-  existing: EqLogicRow[],
+  existing: readonly EqLogicRow[],
   objectId: number | undefined,
   state: JeedomState,
   report: SyncReport,

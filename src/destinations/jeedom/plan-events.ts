@@ -5,7 +5,7 @@ import type { MonthlyTotal, QueryLayer } from '../../query/types.js';
 import type { EnergyDirection } from '../../domain/vocabulary.js';
 import type { CurrentValues } from '../../engines/current-values/current-values.js';
 import type { ChangeWindow } from '../../contract/destination.js';
-import type { JeedomEvent } from './format.js';
+import type { JeedomEvent } from './encode.js';
 import {
   dailyEvents,
   dayDatetime,
@@ -16,9 +16,9 @@ import {
   periodsOf,
   tempoDayEvents,
   yearEvents,
-} from './format.js';
+} from './encode.js';
 import type { JeedomState } from './state.js';
-import type { Target } from './sync.js';
+import type { Target } from './sync-equipments.js';
 
 /*
  * How Jeedom stores a value sent with a date (jeedom/core 4.x), which decides how history is backfilled:
@@ -33,7 +33,7 @@ import type { Target } from './sync.js';
  *   created with historizeMode 'none'.
  * - history.class.php `removeHistoryInFutur()` deletes points dated after now: nothing is sent with a future date.
  * So: every day goes with `cmd::event` at its own midnight, oldest first, the newest last so that it ends as the
- * current value; when only older days were corrected, the newest is sent again last (format.endWithLatest).
+ * current value; when only older days were corrected, the newest is sent again last (encode.endWithLatest).
  */
 
 /** The events one command receives in this run, oldest first, and what to remember once they are confirmed. */

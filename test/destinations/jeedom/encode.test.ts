@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { SkipCounter } from '../../../src/domain/readings.js';
 import { commandMappingProblem } from '../../../src/destinations/jeedom/config.js';
+import { ALL_COMMAND_KEYS } from '../../../src/destinations/jeedom/commands.js';
 import {
-  ALL_COMMAND_KEYS,
   commandSaveParams,
   dailyEvents,
   endWithLatest,
   equipmentDefinitions,
   equipmentSaveParams,
+  jeedomName,
   mappedCommandId,
   monthEvents,
   tempoDayEvents,
   yearEvents,
-} from '../../../src/destinations/jeedom/format.js';
+} from '../../../src/destinations/jeedom/encode.js';
+import { splitForSending } from '../../../src/destinations/jeedom/send-events.js';
 import type { DataKind } from '../../../src/domain/vocabulary.js';
 import type { DailyRow, Pdl } from '../../../src/query/types.js';
 
@@ -186,5 +188,62 @@ describe('events', () => {
     expect(endWithLatest([correction], latest)).toEqual([correction, latest]);
     expect(endWithLatest([correction, latest], latest)).toEqual([correction, latest]);
     expect(endWithLatest([], undefined)).toEqual([]);
+  });
+});
+
+describe('what Jeedom stores is what med-export sends', () => {
+  it('names without the characters cleanComponanteName strips, cut at 127 bytes', () => {
+    expect(jeedomName(`Chez l'habitant  [n°1] & "Cie" */ <b>x</b>`)).toBe('Chez lhabitant n°1 Cie x');
+    expect(Buffer.byteLength(jeedomName('é'.repeat(100)))).toBe(126);
+    const definitions = equipmentDefinitions([pdl('11111111111111', "L'atelier", true)], ALL_KINDS);
+    expect(definitions[0]!.name).toBe('MyElectricalData Latelier');
+    for (const command of definitions.flatMap((definition) => definition.commands)) {
+      expect(jeedomName(command.name), command.logicalId).toBe(command.name);
+    }
+  });
+
+  it('repeatEventManagement is always for daily readings and never for totals and states', () => {
+    const commands = equipmentDefinitions([pdl('11111111111111', 'Maison', true)], ALL_KINDS).flatMap(
+      (definition) => definition.commands,
+    );
+    const repeatOf = (logicalId: string) =>
+      (
+        commandSaveParams(
+          commands.find((c) => c.logicalId === logicalId)!,
+          1,
+          0,
+        )['configuration'] as {
+          repeatEventManagement: string;
+        }
+      ).repeatEventManagement;
+    expect(['consumption_daily', 'production_yesterday', 'tempo_today'].map(repeatOf)).toEqual([
+      'always',
+      'always',
+      'always',
+    ]);
+    expect(['consumption_month', 'tempo_tomorrow', 'ecowatt_alert'].map(repeatOf)).toEqual([
+      'never',
+      'never',
+      'never',
+    ]);
+  });
+});
+
+describe('sending order', () => {
+  const at = (day: number, value: number) => ({
+    value,
+    datetime: `2026-03-${String(day).padStart(2, '0')} 00:00:00`,
+  });
+
+  it('sends the last values in order after the others, from the one before the trailing repeats', () => {
+    expect(splitForSending([at(1, 1), at(2, 2), at(3, 3)])).toEqual({
+      anyOrder: [at(1, 1)],
+      inOrder: [at(2, 2), at(3, 3)],
+    });
+    expect(splitForSending([at(1, 1), at(2, 2), at(3, 5), at(4, 5)])).toEqual({
+      anyOrder: [at(1, 1)],
+      inOrder: [at(2, 2), at(3, 5), at(4, 5)],
+    });
+    expect(splitForSending([at(1, 1), at(1, 2), at(3, 3)]).anyOrder).toEqual([]);
   });
 });

@@ -3,9 +3,10 @@ import { toDailyEnergy } from '../../domain/readings.js';
 import type { SkipCounter } from '../../domain/readings.js';
 import { frenchColor } from '../../domain/tempo.js';
 import { whToKwh } from '../../domain/units.js';
-import type { DailyRow, MonthlyTotal, Pdl, TempoDay } from '../../query/types.js';
-import type { EnergyDirection } from '../../domain/vocabulary.js';
 import type { DataKind } from '../../domain/vocabulary.js';
+import type { DailyRow, MonthlyTotal, Pdl, TempoDay } from '../../query/types.js';
+import type { CommandDefinition } from './commands.js';
+import { ECOWATT_COMMANDS, KWH_DECIMALS, TEMPO_COMMANDS, energyCommands } from './commands.js';
 
 /**
  * What med-export creates in Jeedom (virtual equipments and their info commands) and the values it sends,
@@ -15,31 +16,8 @@ import type { DataKind } from '../../domain/vocabulary.js';
 export const VIRTUAL_PLUGIN = 'virtual';
 export const EQUIPMENT_PREFIX = 'MyElectricalData';
 const LOGICAL_ID_PREFIX = 'med_export';
-/** install/database.json (jeedom/core): cmd.name varchar(45), eqLogic.name varchar(127). */
-const CMD_NAME_MAX = 45;
-const EQLOGIC_NAME_MAX = 127;
-const KWH_DECIMALS = 3;
-
-export type SubType = 'numeric' | 'string' | 'binary';
-
-export interface CommandDefinition {
-  /** Stable `logicalId` of the command in its equipment; also the key of JEEDOM_COMMANDS. */
-  logicalId: string;
-  name: string;
-  subType: SubType;
-  unit: string;
-  historized: boolean;
-  /** Decimals Jeedom keeps (`historizeRound`), numeric commands only. */
-  round?: number;
-  /**
-   * `always` for values that carry their own day: a value equal to the previous day's is still a new reading,
-   * so scenarios triggered by the command run for it (cmd.class.php event(), `repeatEventManagement`).
-   */
-  repeat: 'always' | 'auto';
-  genericType?: string;
-  /** The data kind that enables this command. */
-  kind: DataKind;
-}
+/** cmd.class.php / eqLogic.class.php `setName()`: `substr(cleanComponanteName($_name), 0, 127)`, in bytes. */
+const NAME_MAX_BYTES = 127;
 
 export type EquipmentRole = 'pdl' | 'tempo' | 'ecowatt';
 
@@ -50,148 +28,29 @@ export interface EquipmentDefinition {
   usagePointId?: string;
   logicalId: string;
   name: string;
-  commands: CommandDefinition[];
+  commands: readonly CommandDefinition[];
 }
 
-function energyCommands(direction: EnergyDirection): CommandDefinition[] {
-  const label = direction === 'consumption' ? 'Consommation' : 'Production';
-  const generic = direction === 'consumption' ? { genericType: 'CONSUMPTION' } : {};
-  const kwh = {
-    subType: 'numeric' as const,
-    unit: 'kWh',
-    round: KWH_DECIMALS,
-    repeat: 'always' as const,
-    ...generic,
-  };
-  return [
-    {
-      logicalId: `${direction}_daily`,
-      name: `${label} journalière`,
-      historized: true,
-      kind: `${direction}_daily`,
-      ...kwh,
-    },
-    {
-      logicalId: `${direction}_yesterday`,
-      name: `${label} hier`,
-      historized: false,
-      kind: `${direction}_daily`,
-      ...kwh,
-    },
-    {
-      logicalId: `${direction}_month`,
-      name: `${label} mois en cours`,
-      historized: true,
-      kind: `${direction}_monthly`,
-      ...kwh,
-    },
-    {
-      logicalId: `${direction}_year`,
-      name: `${label} année en cours`,
-      historized: true,
-      kind: `${direction}_monthly`,
-      ...kwh,
-    },
+/**
+ * A name as Jeedom stores it, so that what med-export sends is what Jeedom keeps (equipments and commands are
+ * found again by logicalId, names are for people): core/php/utils.inc.php `cleanComponanteName()` (1796-1800 in
+ * 4.5.3, the same in 4.4) removes `& # ] [ % \ / ' " *`, then tags, and collapses whitespace; `setName()` cuts
+ * at 127 bytes and trims. The cut here keeps whole characters, where PHP could split one.
+ */
+export function jeedomName(text: string): string {
+  const characters = [
+    ...text
+      .replace(/[&#\][%\\/'"*]/g, '')
+      .replace(/<[^>]*>/g, '')
+      .replace(/\s+/g, ' '),
   ];
-}
-
-const TEMPO_COMMANDS: CommandDefinition[] = [
-  {
-    logicalId: 'tempo_today',
-    name: "Couleur aujourd'hui",
-    subType: 'string',
-    unit: '',
-    historized: true,
-    repeat: 'always',
-    kind: 'tempo',
-  },
-  {
-    logicalId: 'tempo_tomorrow',
-    name: 'Couleur demain',
-    subType: 'string',
-    unit: '',
-    historized: false,
-    repeat: 'auto',
-    kind: 'tempo',
-  },
-  {
-    logicalId: 'tempo_remaining_blue',
-    name: 'Jours bleus restants',
-    subType: 'numeric',
-    unit: 'j',
-    round: 0,
-    historized: false,
-    repeat: 'auto',
-    kind: 'tempo',
-  },
-  {
-    logicalId: 'tempo_remaining_white',
-    name: 'Jours blancs restants',
-    subType: 'numeric',
-    unit: 'j',
-    round: 0,
-    historized: false,
-    repeat: 'auto',
-    kind: 'tempo',
-  },
-  {
-    logicalId: 'tempo_remaining_red',
-    name: 'Jours rouges restants',
-    subType: 'numeric',
-    unit: 'j',
-    round: 0,
-    historized: false,
-    repeat: 'auto',
-    kind: 'tempo',
-  },
-];
-
-const ECOWATT_COMMANDS: CommandDefinition[] = [
-  {
-    logicalId: 'ecowatt_level',
-    name: 'Niveau maintenant',
-    subType: 'numeric',
-    unit: '',
-    round: 0,
-    historized: false,
-    repeat: 'auto',
-    kind: 'ecowatt',
-  },
-  {
-    logicalId: 'ecowatt_next_hour',
-    name: 'Niveau heure suivante',
-    subType: 'numeric',
-    unit: '',
-    round: 0,
-    historized: false,
-    repeat: 'auto',
-    kind: 'ecowatt',
-  },
-  {
-    logicalId: 'ecowatt_alert',
-    name: 'Alerte',
-    subType: 'binary',
-    unit: '',
-    historized: false,
-    repeat: 'auto',
-    kind: 'ecowatt',
-  },
-];
-
-export const ALL_COMMAND_KEYS: readonly string[] = [
-  ...energyCommands('consumption'),
-  ...energyCommands('production'),
-  ...TEMPO_COMMANDS,
-  ...ECOWATT_COMMANDS,
-].map((command) => command.logicalId);
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max).trimEnd();
+  while (Buffer.byteLength(characters.join('')) > NAME_MAX_BYTES) characters.pop();
+  return characters.join('').trim();
 }
 
 /** "MyElectricalData <label>" (the PDL when it has no label), unique among the PDLs exported. */
 export function pdlEquipmentNames(pdls: readonly Pdl[]): Map<string, string> {
-  const labelOf = (pdl: Pdl) => pdl.name?.trim() || pdl.usagePointId;
+  const labelOf = (pdl: Pdl) => jeedomName(pdl.name ?? '') || pdl.usagePointId;
   const counts = new Map<string, number>();
   for (const pdl of pdls) counts.set(labelOf(pdl), (counts.get(labelOf(pdl)) ?? 0) + 1);
   const names = new Map<string, string>();
@@ -199,7 +58,7 @@ export function pdlEquipmentNames(pdls: readonly Pdl[]): Map<string, string> {
     const label = labelOf(pdl);
     const unique =
       (counts.get(label) ?? 0) > 1 && label !== pdl.usagePointId ? `${label} (${pdl.usagePointId})` : label;
-    names.set(pdl.usagePointId, clip(`${EQUIPMENT_PREFIX} ${unique}`, EQLOGIC_NAME_MAX));
+    names.set(pdl.usagePointId, jeedomName(`${EQUIPMENT_PREFIX} ${unique}`));
   }
   return names;
 }
@@ -306,7 +165,7 @@ export function commandSaveParams(
     eqType_name: VIRTUAL_PLUGIN,
     eqType: VIRTUAL_PLUGIN,
     eqLogic_id: eqLogicId,
-    name: clip(definition.name, CMD_NAME_MAX),
+    name: definition.name,
     logicalId: definition.logicalId,
     type: 'info',
     subType: definition.subType,

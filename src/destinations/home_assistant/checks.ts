@@ -1,7 +1,7 @@
 /** `med-export test --destination home_assistant`: one check per failure mode, each with its fix. */
 import { displayUrl } from '../../redact.js';
 import type { Check, TestContext } from '../../contract/destination.js';
-import { connectMqtt } from '../mqtt/client.js';
+import { connectMqtt } from '../../engines/mqtt-connection/client.js';
 import {
   HomeAssistantAuthError,
   HomeAssistantCommandError,
@@ -9,26 +9,9 @@ import {
   TOKEN_HINT,
   restMessage,
   restRequest,
-  type ConnectionOptions,
 } from './client.js';
-import { entitiesMode, type HomeAssistantConfig } from './config.js';
-import { acceptsMeanType } from './format.js';
-import { mqttConnectionConfig } from './entities-pass.js';
-
-export function connectionOptions(
-  config: HomeAssistantConfig,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): ConnectionOptions {
-  return {
-    url: config.url,
-    token: config.token,
-    timeoutMs,
-    ...(signal ? { signal } : {}),
-    caCert: config.ca_cert,
-    tlsInsecure: config.tls_insecure,
-  };
-}
+import { connectionOptions, entitiesMode, mqttConnectionConfig, type HomeAssistantConfig } from './config.js';
+import { acceptsMeanType } from './encode.js';
 
 export async function homeAssistantChecks(ctx: TestContext<HomeAssistantConfig>): Promise<Check[]> {
   const { config } = ctx;

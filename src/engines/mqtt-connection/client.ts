@@ -3,6 +3,7 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import { withDeadline } from '../../net/deadline.js';
 import { displayUrl } from '../../redact.js';
 
+/** The options of `mqttConnectionFields`, as a destination's configuration holds them. */
 export interface MqttConnectionConfig {
   broker: URL;
   client_id?: string | undefined;

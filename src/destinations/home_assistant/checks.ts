@@ -134,7 +134,7 @@ export async function homeAssistantChecks(ctx: TestContext<HomeAssistantConfig>)
         name: brokerName,
         ok: false,
         detail: (error as Error).message,
-        hint: 'fix HOME_ASSISTANT_MQTT_BROKER (host, port, user, password) or its TLS options',
+        hint: 'fix HOME_ASSISTANT_MQTT_BROKER (host, port, user, password), HOME_ASSISTANT_MQTT_USERNAME and HOME_ASSISTANT_MQTT_PASSWORD, or its TLS options',
       });
     }
     const components = await restRequest(connection, 'GET', '/api/config')

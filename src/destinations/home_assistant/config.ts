@@ -107,6 +107,8 @@ export const homeAssistantFields = {
       describe: "the broker Home Assistant's MQTT integration uses: mqtt://user:pass@host:1883",
     }),
   ),
+  mqtt_username: mqttConnectionFields.username,
+  mqtt_password: mqttConnectionFields.password,
   mqtt_client_id: mqttConnectionFields.client_id,
   mqtt_ca_cert: mqttConnectionFields.ca_cert,
   mqtt_client_cert: mqttConnectionFields.client_cert,
@@ -143,6 +145,8 @@ export function connectionOptions(
 export function mqttConnectionConfig(config: HomeAssistantConfig): MqttConnectionConfig {
   return {
     broker: config.mqtt_broker!,
+    username: config.mqtt_username,
+    password: config.mqtt_password,
     client_id: config.mqtt_client_id,
     ca_cert: config.mqtt_ca_cert,
     client_cert: config.mqtt_client_cert,

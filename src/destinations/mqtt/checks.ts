@@ -18,7 +18,7 @@ export async function mqttChecks(ctx: TestContext<MqttConfig>): Promise<Check[]>
       name: `connect and authenticate to ${where}`,
       ok: false,
       detail: (error as Error).message,
-      hint: 'fix MQTT_BROKER (host, port, user, password) or the TLS options, then run this test again',
+      hint: 'fix MQTT_BROKER (host, port, user, password), MQTT_USERNAME and MQTT_PASSWORD, or the TLS options, then run this test again',
     });
     return checks;
   }

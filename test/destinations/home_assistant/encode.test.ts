@@ -4,21 +4,17 @@ import type { DetailedRow, Pdl } from '../../../src/query/types.js';
 import {
   buildDiscoveryConfigs,
   orphanDiscoveryTopics,
-  mqttTopicDiscoveryEntities,
-} from '../../../src/destinations/home_assistant/entities.js';
+} from '../../../src/engines/ha-discovery/discovery-configs.js';
+import { mqttTopicDiscoveryEntities } from '../../../src/destinations/mqtt/discovery.js';
+import { acceptsMeanType, statisticMetadata } from '../../../src/destinations/home_assistant/encode.js';
 import {
-  acceptsMeanType,
   costSeries,
   energySeries,
-  statisticMetadata,
   tariffSeries,
-} from '../../../src/destinations/home_assistant/format.js';
+} from '../../../src/destinations/home_assistant/statistic-series.js';
 import { importStartMs } from '../../../src/destinations/home_assistant/state.js';
-import {
-  DirectionAggregator,
-  buildRows,
-  chunks,
-} from '../../../src/destinations/home_assistant/statistics.js';
+import { DirectionAggregator } from '../../../src/destinations/home_assistant/hour-aggregation.js';
+import { buildRows, chunks } from '../../../src/destinations/home_assistant/statistic-rows.js';
 import { parseDatetime } from '../../home-assistant-standin/voluptuous.js';
 import { parisInstant } from './expected.js';
 

@@ -3,8 +3,13 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import { withDeadline } from '../../net/deadline.js';
 import { displayUrl } from '../../redact.js';
 
+/** The options of `mqttConnectionFields`, as a destination's configuration holds them. */
 export interface MqttConnectionConfig {
   broker: URL;
+  /** Takes precedence over a user name in the broker URL. */
+  username?: string | undefined;
+  /** Takes precedence over a password in the broker URL. */
+  password?: string | undefined;
   client_id?: string | undefined;
   ca_cert?: string | undefined;
   client_cert?: string | undefined;
@@ -37,8 +42,8 @@ export async function connectMqtt(
   // mqtt is CommonJS: its exports are on the module's default export, both natively and once bundled.
   const { connect } = (await import('mqtt')).default;
   const url = new URL(config.broker.href);
-  const username = decodeURIComponent(url.username);
-  const password = decodeURIComponent(url.password);
+  const username = config.username ?? decodeURIComponent(url.username);
+  const password = config.password ?? decodeURIComponent(url.password);
   url.username = '';
   url.password = '';
   const clientOptions: IClientOptions = {

@@ -21,10 +21,6 @@ export interface DetailedCurve {
   intervals: { start: string; minutes: number; watts: number; wh: number }[];
 }
 
-export function statusTopic(prefix: string): string {
-  return `${prefix}/status`;
-}
-
 /** The messages of one pass, in publication order; only the kinds asked for. */
 export function buildMqttMessages(
   values: CurrentValues,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMqttMessages, countByKind } from '../../../src/destinations/mqtt/format.js';
+import { buildMqttMessages, countByKind } from '../../../src/destinations/mqtt/encode.js';
 import type { DataKind } from '../../../src/domain/vocabulary.js';
 import type { CurrentValues } from '../../../src/engines/current-values/current-values.js';
 

@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { EcowattDay } from '../../../src/query/types.js';
+import { readState, toStoredState } from '../../../src/destinations/victoriametrics/state.js';
 import {
   ecowattAlreadySent,
   markEcowattSent,
   markTempoSent,
-  readState,
   tempoAlreadySent,
-  toStoredState,
-} from '../../../src/destinations/victoriametrics/state.js';
+} from '../../../src/engines/timeseries-backfill/state.js';
 import {
   consecutiveRanges,
   dailySelectionRanges,
   monthlySelectionRanges,
-} from '../../../src/destinations/victoriametrics/energy-stream.js';
+} from '../../../src/engines/timeseries-backfill/energy-stream.js';
 
 const day = (date: string, levels: number[]): EcowattDay => ({
   date,

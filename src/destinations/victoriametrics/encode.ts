@@ -135,7 +135,10 @@ export function extraLabelValues(labels: Record<string, unknown>): Record<string
 
 /** Exposition lines for the backfill engine, which writes each sample's value and timestamp after its prefix. */
 export const EXPOSITION: LineFormat = {
-  seriesPrefix,
+  seriesPrefix: (metric, labels, field) => {
+    if (field !== undefined) throw new RangeError(`A Prometheus series has one value, no field (${field})`);
+    return seriesPrefix(metric, labels);
+  },
   minTimestampMs: SMALLEST_UNAMBIGUOUS_MS,
   formatValue,
   formatTimestamp,
@@ -210,8 +213,7 @@ export function ecowattSamples(day: EcowattDay, extra: Labels): EcowattSamples {
 export function victoriaMetricsSchema(extra: Labels, pdlNameLabel: boolean): BackfillSchema {
   return {
     energySeries: (pdl: Pdl, direction: EnergyDirection, type: EnergyType) => ({
-      metric: METRICS[direction],
-      labels: energyLabels(type, pdlLabels(pdl, pdlNameLabel), extra),
+      energy: { metric: METRICS[direction], labels: energyLabels(type, pdlLabels(pdl, pdlNameLabel), extra) },
     }),
     tempoDaySamples: (day) => tempoColorSamples(day, extra),
     tempoSeasonSamples: (remaining, used, timestampMs) => [

@@ -1,5 +1,5 @@
 import type { Payload } from '../../contract/destination.js';
-import type { LineFormat, Sample } from './writer.js';
+import type { LineFormat, Sample, SeriesKey } from './writer.js';
 
 /** The start of every line of one series (up to its value), checked, escaped and UTF-8 encoded once. */
 export type Series = Uint8Array;
@@ -66,21 +66,22 @@ export class BatchSender {
   }
 
   /** A series to `addValue` to; throws on a name or label the format refuses. */
-  series(metric: string, labels: Readonly<Record<string, string>>): Series {
-    return Buffer.from(this.format.seriesPrefix(metric, labels), 'utf8');
+  series(key: SeriesKey): Series {
+    return Buffer.from(this.format.seriesPrefix(key.metric, key.labels, key.field), 'utf8');
   }
 
   /** Adds a sample, its series' start checked and encoded once per batch sender. */
   add(kind: string, sample: Sample): void {
     // Lengths keep the key unambiguous whatever the values hold.
     let key = `${sample.metric.length}:${sample.metric}`;
+    if (sample.field !== undefined) key += `=${sample.field.length}:${sample.field}`;
     for (const name of Object.keys(sample.labels)) {
       const value = sample.labels[name] ?? '';
       key += ` ${name.length}:${name}${value.length}:${value}`;
     }
     let series = this.seriesByKey.get(key);
     if (!series) {
-      series = this.series(sample.metric, sample.labels);
+      series = this.series(sample);
       if (this.seriesByKey.size < MAX_REMEMBERED_SERIES) this.seriesByKey.set(key, series);
     }
     this.addValue(kind, series, sample.value, sample.timestampMs);

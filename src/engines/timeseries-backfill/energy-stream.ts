@@ -50,6 +50,8 @@ export interface StreamInput {
   usagePointId: string;
   /** The stream's series, from the destination's schema. */
   series: Series;
+  /** Detailed streams: where the power of each interval goes too, when the destination stores it. */
+  powerSeries: Series | null;
   direction: EnergyDirection;
   type: EnergyType;
   plan: StreamPlan;
@@ -229,7 +231,7 @@ export function readDetailedRows(
  * pass. `onConfirmed` runs as the server accepts the batches, which may be after this returns.
  */
 export async function sendEnergyStream(input: StreamInput): Promise<Record<string, string>> {
-  const { plan, sender, direction, type, series, skipped } = input;
+  const { plan, sender, direction, type, series, powerSeries, skipped } = input;
   const kind = `${direction}_${type}`;
   const byMonth = type === 'monthly';
   const unitOf = (date: string) => (byMonth ? date.slice(0, 7) : date);
@@ -324,7 +326,10 @@ export async function sendEnergyStream(input: StreamInput): Promise<Record<strin
         const interval = toInterval(row);
         const reading = interval.ok ? duplicates.check(interval) : interval;
         if (!reading.ok) skipped.add(reading.reason);
-        else sender.addValue(kind, series, reading.wh, reading.startMs);
+        else {
+          sender.addValue(kind, series, reading.wh, reading.startMs);
+          if (powerSeries !== null) sender.addValue(kind, powerSeries, reading.watts, reading.startMs);
+        }
       }
     };
     // Pages come ordered by day (the ranges too): a day's rows are gathered, one day at a time, to fingerprint it.

@@ -180,12 +180,13 @@ async function sendEnergy(pass: PassContext): Promise<void> {
         : undefined;
       try {
         for (const { type, kind, key, backfilling, plan } of streams) {
-          const { metric, labels } = schema.energySeries(pdl, direction, type);
+          const { energy, power } = schema.energySeries(pdl, direction, type);
           const fingerprints = await sendEnergyStream({
             query: ctx.query,
             sender,
             usagePointId: pdl.usagePointId,
-            series: sender.series(metric, labels),
+            series: sender.series(energy),
+            powerSeries: power && type === 'detailed' ? sender.series(power) : null,
             direction,
             type,
             skipped: skipCounter(pass, kind),

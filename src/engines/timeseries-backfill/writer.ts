@@ -12,12 +12,21 @@ import type { EcowattDay, Pdl, TempoDay } from '../../query/types.js';
 /** Names and values, written in this order. */
 export type Labels = Readonly<Record<string, string>>;
 
-/** One value of a series at an instant. */
-export interface Sample {
-  /** The series' name: a Prometheus metric, an InfluxDB measurement (and field, as the format reads it). */
+/** What every sample of a series shares. */
+export interface SeriesKey {
+  /** A Prometheus metric, an InfluxDB measurement. */
   metric: string;
   /** Written in this order; values are any text (the format escapes them). */
   labels: Labels;
+  /**
+   * For a format whose points carry several named values (InfluxDB line protocol: `measurement,tags field=…`),
+   * the one this series' values are written to; a Prometheus series has a single value and no field.
+   */
+  field?: string;
+}
+
+/** One value of a series at an instant. */
+export interface Sample extends SeriesKey {
   value: number;
   /** Epoch milliseconds. */
   timestampMs: number;
@@ -37,7 +46,7 @@ export interface LineFormat {
    * What starts every line of a series, up to the value: checked and escaped once per series, so a stream writes
    * its samples without doing it again for each one. Throws a RangeError on a name the server would drop.
    */
-  seriesPrefix(metric: string, labels: Labels): string;
+  seriesPrefix(metric: string, labels: Labels, field?: string): string;
   /**
    * The earliest instant the server reads as milliseconds: for an earlier timestamp (or one that is not a whole
    * number) the engine has `formatTimestamp` throw.
@@ -70,7 +79,7 @@ export interface TimeSeriesWriter {
    * mid-request, killed before the answer), its series and time span can be read back and only what is missing
    * sent again, instead of storing twice what was ingested. Optional: a write-only server cannot offer it.
    */
-  readBack?(series: Pick<Sample, 'metric' | 'labels'>, fromMs: number, toMs: number): Promise<TimedValue[]>;
+  readBack?(series: SeriesKey, fromMs: number, toMs: number): Promise<TimedValue[]>;
 }
 
 /** Where each sample of an EcoWatt day belongs, as `ecowattInstants` places them. */
@@ -90,10 +99,20 @@ export interface EcowattSamples {
   hourlyUnreadable: boolean;
 }
 
+/** The series one energy stream (a PDL, a direction, a granularity) writes to. */
+export interface EnergySeries {
+  /** The energy of each interval, day or month, in Wh. */
+  energy: SeriesKey;
+  /**
+   * Detailed streams only, for a destination that stores it: each interval's average power in W, a sample of its
+   * own beside the energy at the same instant (InfluxDB merges the fields of one point written in two lines).
+   */
+  power?: SeriesKey;
+}
+
 /** The destination's series for each kind of data. */
 export interface BackfillSchema {
-  /** The series of one energy stream (a PDL, a direction, a granularity). */
-  energySeries(pdl: Pdl, direction: EnergyDirection, type: EnergyType): Pick<Sample, 'metric' | 'labels'>;
+  energySeries(pdl: Pdl, direction: EnergyDirection, type: EnergyType): EnergySeries;
   /** The samples of a Tempo day, at the day's Paris midnight. */
   tempoDaySamples(day: TempoDay): Sample[];
   /** Days left and used in the current Tempo season, at export time; sent when the season has days. */

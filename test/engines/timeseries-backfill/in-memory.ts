@@ -98,11 +98,11 @@ export interface Delivered {
   timestampMs: number;
 }
 
-/** Lines `<metric><labels as JSON>|<value> <timestamp>`: simple to read back, unlike any real format. */
+/** Lines `<metric>[.<field>]<labels as JSON>|<value> <timestamp>`: simple to read back, unlike any real format. */
 export const TEST_FORMAT: LineFormat = {
-  seriesPrefix: (metric: string, labels: Labels) => {
+  seriesPrefix: (metric: string, labels: Labels, field?: string) => {
     if (metric.includes('|')) throw new RangeError(`metric ${metric} has a |`);
-    return `${metric}${JSON.stringify(labels)}|`;
+    return `${metric}${field === undefined ? '' : `.${field}`}${JSON.stringify(labels)}|`;
   },
   minTimestampMs: 0,
   formatValue: (value) => {
@@ -161,7 +161,9 @@ export function memoryServer(): MemoryServer {
 
 /** One sample per Tempo day and one per EcoWatt hour (and day): enough to see what is sent when. */
 export const TEST_SCHEMA: BackfillSchema = {
-  energySeries: (pdl, direction, type) => ({ metric: direction, labels: { pdl: pdl.usagePointId, type } }),
+  energySeries: (pdl, direction, type) => ({
+    energy: { metric: direction, labels: { pdl: pdl.usagePointId, type } },
+  }),
   tempoDaySamples: (day) => [
     {
       metric: 'tempo',

@@ -184,6 +184,32 @@ describe('runBackfillPass', () => {
     expect(sent).toHaveLength(2 + 1 + 2 * 48 + 2 + 1);
   });
 
+  it('writes the power of each half-hour beside its energy when the schema has a power series', async () => {
+    const server = memoryServer();
+    const labels = (type: string) => ({ pdl: PDL_ID, type });
+    const outcome = await runBackfillPass(exportContext(data(), { now: NOW }), {
+      ...options(server),
+      schema: {
+        ...TEST_SCHEMA,
+        energySeries: (_pdl, direction, type) => ({
+          energy: { metric: direction, labels: labels(type), field: 'energy_wh' },
+          power: { metric: direction, labels: labels(type), field: 'power_w' },
+        }),
+      },
+    });
+    expect(outcome.records).toBe(ALL_SAMPLES + DAYS * 48);
+    const power = server.stored.filter((sample) => sample.series.startsWith('consumption.power_w'));
+    expect(power).toHaveLength(DAYS * 48);
+    expect(power.every((sample) => sample.series.includes('"type":"detailed"'))).toBe(true);
+    const first = server.stored.filter(
+      (sample) => isDetailed(sample) && sample.timestampMs === power[0]!.timestampMs,
+    );
+    expect(first.map((sample) => [sample.series.split('{')[0], sample.value])).toEqual([
+      ['consumption.energy_wh', 50],
+      ['consumption.power_w', 100],
+    ]);
+  });
+
   it('collects the requests as payloads in dry-run, sending nothing', async () => {
     const server = memoryServer();
     const outcome = await runBackfillPass(exportContext(data(), { now: NOW, dryRun: true }), {

@@ -56,7 +56,8 @@ export async function runBackfillPass<S extends BackfillState>(
 ): Promise<ExportOutcome> {
   const { writer, title } = options;
   const previous = options.state.read(ctx.state);
-  const sender = new BatchSender(options.batchSize, writer);
+  // A dry run sends nothing, whatever the writer: the batches become payloads.
+  const sender = new BatchSender(options.batchSize, ctx.dryRun ? { ...writer, send: null } : writer);
 
   // Where a resumed pass picks up changes if this one fails part-way (the core keeps its watermark then).
   const passMark = await ctx.query.changeCursor();

@@ -70,8 +70,9 @@ export interface TimeSeriesWriter {
   readonly target: string;
   /**
    * Sends one batch (lines in `format`, UTF-8): resolves once the server confirmed every sample of it, throws
-   * otherwise. The bytes are only valid until the returned promise settles (the engine writes the next batch but
-   * one into them). Null in dry-run: the engine then collects the batches as payloads.
+   * otherwise. The bytes are only valid until the returned promise settles (the engine writes the batch after
+   * next into them). Never called in a dry run, where the engine collects the batches as payloads instead; null
+   * when the writer has nothing to send with then.
    */
   readonly send: ((body: Buffer) => Promise<void>) | null;
   /**

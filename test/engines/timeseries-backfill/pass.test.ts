@@ -212,10 +212,7 @@ describe('runBackfillPass', () => {
 
   it('collects the requests as payloads in dry-run, sending nothing', async () => {
     const server = memoryServer();
-    const outcome = await runBackfillPass(exportContext(data(), { now: NOW, dryRun: true }), {
-      ...options(server),
-      writer: { ...server.writer, send: null },
-    });
+    const outcome = await runBackfillPass(exportContext(data(), { now: NOW, dryRun: true }), options(server));
     expect(server.stored).toEqual([]);
     expect(outcome.payloads.every((payload) => payload.target === 'memory://server')).toBe(true);
     const lines = outcome.payloads.flatMap((payload) => (payload.body as string).split('\n').filter(Boolean));

@@ -11,14 +11,14 @@ import type { VictoriaMetricsClient } from './client.js';
 import { authOf } from './config.js';
 import type { VictoriaMetricsConfig } from './config.js';
 import { victoriaMetricsEndpoints } from './endpoints.js';
-import { extraLabelValues, formatSample } from './format.js';
+import { extraLabelValues, formatSample } from './encode.js';
 
 /**
  * The probe series `test` writes: one sample at the time of the test, value = a random nonce to recognise it
  * when reading back. It is its own metric, which no dashboard or query of med-export reads, and always the same
  * series (no label changes between tests), so repeated tests add samples to one harmless series.
  */
-export const PROBE_METRIC = 'med_export_write_probe';
+const PROBE_METRIC = 'med_export_write_probe';
 
 /** MyElectricalData keeps years of history; Enedis alone serves 3 years of daily data. */
 const RECOMMENDED_RETENTION_DAYS = 3 * 365;

@@ -1,8 +1,7 @@
 import type { Payload } from '../../contract/destination.js';
-import { formatTimestamp, formatValue, seriesPrefix } from './format.js';
-import type { Sample } from './format.js';
+import type { LineFormat, Sample, SeriesKey } from './writer.js';
 
-/** The start of every line of one series (`metric{labels} `), checked, escaped and UTF-8 encoded once. */
+/** The start of every line of one series (up to its value), checked, escaped and UTF-8 encoded once. */
 export type Series = Uint8Array;
 
 /** Room for a value and a timestamp with their separators: `-1.2345678901234567e-300 9007199254740991\n`. */
@@ -12,15 +11,15 @@ const INITIAL_BYTES = 64 * 1024;
 const MAX_REMEMBERED_SERIES = 256;
 
 /**
- * Formats samples and sends them in batches of about `batchSize` lines as they come, so a long history never
- * sits in memory. Callers add a day's (or a month's) samples and call `flushIfFull` between days: a batch never
- * splits a day (it may exceed `batchSize` by one day's samples).
+ * Writes samples in the writer's line format and sends them in batches of about `batchSize` lines as they come,
+ * so a long history never sits in memory. Callers add a day's (or a month's) samples and call `flushIfFull`
+ * between days: a batch never splits a day (it may exceed `batchSize` by one day's samples).
  *
  * One batch is sent while the next one is being read and formatted: `flushIfFull` waits for the batch in flight
  * (throwing its failure), starts sending the pending one and returns. What was accepted is told by
  * `whenAccepted`, whose callback runs once everything added before it was accepted, and counted in `confirmed`
- * (per kind in `confirmedKinds`). After a failure nothing more is sent. In dry-run, collects the batches as
- * payloads instead of sending them.
+ * (per kind in `confirmedKinds`). After a failure nothing more is sent. Without `send` (dry-run), collects the
+ * batches as payloads instead of sending them.
  *
  * Lines are written straight into a byte buffer: the bulk of a backfill (`addValue`) costs no object per sample.
  */
@@ -46,29 +45,43 @@ export class BatchSender {
   private batchCount = 0;
   readonly payloads: Payload[] = [];
 
+  private readonly format: LineFormat;
+  private readonly minTimestampMs: number;
+  private readonly send: ((body: Buffer) => Promise<void>) | null;
+  private readonly target: string;
+
   constructor(
     private readonly batchSize: number,
-    /** Sends one batch of exposition text (UTF-8); the bytes are only valid until the returned promise settles. */
-    private readonly send: ((body: Buffer) => Promise<void>) | null,
-    private readonly target: string,
-  ) {}
-
-  /** A series to `addValue` to; throws on a name or label VictoriaMetrics would drop. */
-  series(metric: string, labels: Readonly<Record<string, string>>): Series {
-    return Buffer.from(seriesPrefix(metric, labels), 'utf8');
+    /** See TimeSeriesWriter: the bytes given to `send` are only valid until the promise it returns settles. */
+    writer: {
+      format: LineFormat;
+      target: string;
+      send: ((body: Buffer) => Promise<void>) | null;
+    },
+  ) {
+    this.format = writer.format;
+    this.minTimestampMs = writer.format.minTimestampMs;
+    this.send = writer.send;
+    this.target = writer.target;
   }
 
-  /** Adds a sample: the line `formatSample` writes, its series' start checked and encoded once per batch sender. */
+  /** A series to `addValue` to; throws on a name or label the format refuses. */
+  series(key: SeriesKey): Series {
+    return Buffer.from(this.format.seriesPrefix(key.metric, key.labels, key.field), 'utf8');
+  }
+
+  /** Adds a sample, its series' start checked and encoded once per batch sender. */
   add(kind: string, sample: Sample): void {
     // Lengths keep the key unambiguous whatever the values hold.
     let key = `${sample.metric.length}:${sample.metric}`;
+    if (sample.field !== undefined) key += `=${sample.field.length}:${sample.field}`;
     for (const name of Object.keys(sample.labels)) {
       const value = sample.labels[name] ?? '';
       key += ` ${name.length}:${name}${value.length}:${value}`;
     }
     let series = this.seriesByKey.get(key);
     if (!series) {
-      series = this.series(sample.metric, sample.labels);
+      series = this.series(sample);
       if (this.seriesByKey.size < MAX_REMEMBERED_SERIES) this.seriesByKey.set(key, series);
     }
     this.addValue(kind, series, sample.value, sample.timestampMs);
@@ -80,8 +93,10 @@ export class BatchSender {
 
   /** Adds a sample of a series: the same line `add` would write, without building a Sample for it. */
   addValue(kind: string, series: Series, value: number, timestampMs: number): void {
-    if (!Number.isFinite(value)) formatValue(value);
-    if (!Number.isSafeInteger(timestampMs) || timestampMs < 2 ** 31) formatTimestamp(timestampMs);
+    if (!Number.isFinite(value)) this.format.formatValue(value);
+    if (!Number.isSafeInteger(timestampMs) || timestampMs < this.minTimestampMs) {
+      this.format.formatTimestamp(timestampMs);
+    }
     this.reserve(series.length + NUMBERS_MAX_BYTES);
     const buffer = this.buffer;
     buffer.set(series, this.length);
@@ -89,7 +104,7 @@ export class BatchSender {
     if (Number.isSafeInteger(value)) {
       at = writeInteger(buffer, at, value);
     } else {
-      // Shortest text that reads back as the same double, as formatValue writes it.
+      // Shortest text that reads back as the same double (see LineFormat).
       const text = String(value);
       for (let index = 0; index < text.length; index++) buffer[at++] = text.charCodeAt(index);
     }

@@ -11,17 +11,17 @@ import {
 import type { SkipCounter } from '../../domain/index.js';
 import type { DateRange, DetailedRow, QueryLayer } from '../../query/types.js';
 import type { EnergyDirection } from '../../domain/vocabulary.js';
-import type { BatchSender } from './batch-sender.js';
-import { METRICS, energyLabels } from './samples.js';
-import type { EnergyType, Labels } from './samples.js';
+import type { BatchSender, Series } from './batch-sender.js';
+import type { EnergyType } from './writer.js';
 
 /**
  * What one energy stream (a PDL, a direction, a granularity) sends in a pass.
  *
- * VictoriaMetrics keeps every sample it receives, so sending a day again stores a duplicate. Days are sent
- * when they are new or changed (the core's change window), and a fingerprint of what was sent per day (per
- * month for totals) lets a pass skip a day whose rows were rewritten with the same content: MyElectricalData
- * re-fetches recent days, and the core re-reads a safety margin before its watermark.
+ * A time-series server may keep every sample it receives (VictoriaMetrics without deduplication does), so
+ * sending a day again can store a duplicate. Days are sent when they are new or changed (the core's change
+ * window), and a fingerprint of what was sent per day (per month for totals) lets a pass skip a day whose rows
+ * were rewritten with the same content: MyElectricalData re-fetches recent days, and the core re-reads a safety
+ * margin before its watermark.
  */
 export interface StreamPlan {
   /** Every row: the stream's first pass. */
@@ -48,8 +48,10 @@ export interface StreamInput {
   query: QueryLayer;
   sender: BatchSender;
   usagePointId: string;
-  labels: Labels;
-  extra: Labels;
+  /** The stream's series, from the destination's schema. */
+  series: Series;
+  /** Detailed streams: where the power of each interval goes too, when the destination stores it. */
+  powerSeries: Series | null;
   direction: EnergyDirection;
   type: EnergyType;
   plan: StreamPlan;
@@ -226,12 +228,11 @@ export function readDetailedRows(
 
 /**
  * Sends the stream's samples (the caller flushes the last batch); returns the fingerprints to keep for the next
- * pass. `onConfirmed` runs as VictoriaMetrics accepts the batches, which may be after this returns.
+ * pass. `onConfirmed` runs as the server accepts the batches, which may be after this returns.
  */
 export async function sendEnergyStream(input: StreamInput): Promise<Record<string, string>> {
-  const { plan, sender, direction, type, labels, extra, skipped } = input;
+  const { plan, sender, direction, type, series, powerSeries, skipped } = input;
   const kind = `${direction}_${type}`;
-  const series = sender.series(METRICS[direction], energyLabels(type, labels, extra));
   const byMonth = type === 'monthly';
   const unitOf = (date: string) => (byMonth ? date.slice(0, 7) : date);
   const resendFromUnit = plan.resendFrom === null ? null : unitOf(plan.resendFrom);
@@ -325,7 +326,10 @@ export async function sendEnergyStream(input: StreamInput): Promise<Record<strin
         const interval = toInterval(row);
         const reading = interval.ok ? duplicates.check(interval) : interval;
         if (!reading.ok) skipped.add(reading.reason);
-        else sender.addValue(kind, series, reading.wh, reading.startMs);
+        else {
+          sender.addValue(kind, series, reading.wh, reading.startMs);
+          if (powerSeries !== null) sender.addValue(kind, powerSeries, reading.watts, reading.startMs);
+        }
       }
     };
     // Pages come ordered by day (the ranges too): a day's rows are gathered, one day at a time, to fingerprint it.

@@ -62,6 +62,8 @@ export function memoryQuery(data: MemoryData): QueryLayer {
   const daily = (range?: DateRange) => data.daily.filter((row) => within(row.date, range));
   return {
     listPdls: async () => [pdl],
+    offerPriceHistory: async () => null,
+    tempoDaysChangedSince: async () => [],
     dailyRows: async (_direction: EnergyDirection, _id: string, range?: DateRange) => daily(range),
     async *detailedPages(_direction, _id, range, pageSize = 1000) {
       const rows = data.detailed.filter((row) => within(row.date, range));

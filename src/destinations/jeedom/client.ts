@@ -1,4 +1,5 @@
 import { httpRequestOptions } from '../../net/http-request-options.js';
+import { classifyNetworkError } from '../../net/explain-network-error.js';
 import { readFile } from 'node:fs/promises';
 import { displayUrl } from '../../redact.js';
 
@@ -122,7 +123,7 @@ function hintForHttp(status: number): string {
 }
 
 export async function createJeedomClient(options: JeedomClientOptions): Promise<JeedomClient> {
-  const { got, TimeoutError, RequestError } = await import('got');
+  const { got, TimeoutError } = await import('got');
   const endpoint = apiEndpoint(options.url);
   const shown = displayUrl(endpoint);
   const certificateAuthority = options.caFile ? await readFile(options.caFile) : undefined;
@@ -148,9 +149,8 @@ export async function createJeedomClient(options: JeedomClientOptions): Promise<
           'check that the box is not overloaded, or raise JEEDOM_TIMEOUT',
         );
       }
-      const code = error instanceof RequestError ? error.code : undefined;
       const reason = error instanceof Error ? error.message : String(error);
-      const tls = code?.startsWith('ERR_TLS') || /certificate|self.signed/i.test(reason);
+      const tls = classifyNetworkError(error).kind === 'tls-verification';
       throw new JeedomError(
         'network',
         method,

@@ -50,6 +50,14 @@ function socketError(socket: Socket): Promise<unknown> {
   return new Promise((resolve) => socket.once('error', resolve));
 }
 
+/** The real errors, provoked against the servers started below. */
+const refused = () => socketError(netConnect(closedPort, '127.0.0.1'));
+const hungUp = () =>
+  new Promise((resolve) => httpGet(`http://127.0.0.1:${hangUpPort}/`).on('error', resolve));
+const selfSigned = () =>
+  socketError(tlsConnect({ host: '127.0.0.1', port: selfSignedPort, servername: 'localhost' }));
+const plainTextForTls = () => socketError(tlsConnect({ host: '127.0.0.1', port: plainTextPort }));
+
 let closedPort: number;
 let silentPort: number;
 let hangUpPort: number;
@@ -124,15 +132,29 @@ const dnsError = (code: string) =>
   });
 
 describe('classifyNetworkError on real errors', () => {
-  it('a closed port is "refused", from a raw socket and from got', async () => {
-    const raw = await socketError(netConnect(closedPort, '127.0.0.1'));
-    expect(classifyNetworkError(raw)).toEqual({
-      kind: 'refused',
-      code: 'ECONNREFUSED',
-      detail: `connect ECONNREFUSED 127.0.0.1:${closedPort}`,
-    });
-    const viaGot = await failure(() => got(`http://127.0.0.1:${closedPort}/`, { retry: { limit: 0 } }));
-    expect(classifyNetworkError(viaGot)).toMatchObject({ kind: 'refused', code: 'ECONNREFUSED' });
+  it.each([
+    [
+      'a closed port',
+      refused,
+      { kind: 'refused', code: 'ECONNREFUSED' },
+      () => `http://127.0.0.1:${closedPort}/`,
+    ],
+    [
+      'a server that closes at once',
+      hungUp,
+      { kind: 'reset', code: 'ECONNRESET', detail: 'socket hang up' },
+      () => `http://127.0.0.1:${hangUpPort}/`,
+    ],
+    [
+      'a self-signed certificate',
+      selfSigned,
+      { kind: 'tls-verification', code: 'DEPTH_ZERO_SELF_SIGNED_CERT', detail: 'self-signed certificate' },
+      () => `https://127.0.0.1:${selfSignedPort}/`,
+    ],
+  ] as const)('%s: the same fault from a raw socket and from got', async (_what, provoke, expected, url) => {
+    expect(classifyNetworkError(await provoke())).toMatchObject(expected);
+    const viaGot = await failure(() => got(url(), { retry: { limit: 0 }, timeout: { request: 2000 } }));
+    expect(classifyNetworkError(viaGot)).toMatchObject({ kind: expected.kind, code: expected.code });
   });
 
   it('a connection to a name with several addresses, all refused (AggregateError), is "refused"', () => {
@@ -167,34 +189,6 @@ describe('classifyNetworkError on real errors', () => {
     expect(classifyNetworkError(new Error('connack timeout')).kind).toBe('timeout');
   });
 
-  it('a server that closes at once is "reset", from http and from got', async () => {
-    const viaHttp = await new Promise((resolve) =>
-      httpGet(`http://127.0.0.1:${hangUpPort}/`).on('error', resolve),
-    );
-    expect(classifyNetworkError(viaHttp)).toEqual({
-      kind: 'reset',
-      code: 'ECONNRESET',
-      detail: 'socket hang up',
-    });
-    const viaGot = await failure(() => got(`http://127.0.0.1:${hangUpPort}/`, { retry: { limit: 0 } }));
-    expect(classifyNetworkError(viaGot).kind).toBe('reset');
-  });
-
-  it('a self-signed certificate is "tls-verification"', async () => {
-    const error = await socketError(
-      tlsConnect({ host: '127.0.0.1', port: selfSignedPort, servername: 'localhost' }),
-    );
-    expect(classifyNetworkError(error)).toMatchObject({
-      kind: 'tls-verification',
-      code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
-      detail: 'self-signed certificate',
-    });
-    const viaGot = await failure(() =>
-      got(`https://127.0.0.1:${selfSignedPort}/`, { retry: { limit: 0 }, timeout: { request: 2000 } }),
-    );
-    expect(classifyNetworkError(viaGot).kind).toBe('tls-verification');
-  });
-
   it('a trusted certificate for another host name is "tls-verification"', async () => {
     const error = await socketError(tlsConnect({ host: '127.0.0.1', port: selfSignedPort, ca: certificate }));
     expect(classifyNetworkError(error)).toMatchObject({
@@ -204,7 +198,7 @@ describe('classifyNetworkError on real errors', () => {
   });
 
   it('plain text where TLS was expected is "tls-protocol"', async () => {
-    const error = await socketError(tlsConnect({ host: '127.0.0.1', port: plainTextPort }));
+    const error = await plainTextForTls();
     const fault = classifyNetworkError(error);
     expect(fault.kind).toBe('tls-protocol');
     expect(fault.detail).toMatch(/^(wrong version number|packet length too long)$/);
@@ -266,7 +260,7 @@ describe('classifyNetworkError on error shapes', () => {
 
 describe('explainNetworkError: the fault as a sentence naming the server and the option to fix', () => {
   it('refused: the address, the library words, where it should listen and the option', async () => {
-    const error = await socketError(netConnect(closedPort, '127.0.0.1'));
+    const error = await refused();
     const url = new URL(`http://127.0.0.1:${closedPort}`);
     expect(explainNetworkError(error, target({ url }))).toBe(
       `Home Assistant at http://127.0.0.1:${closedPort}/ refused the connection ` +
@@ -299,9 +293,7 @@ describe('explainNetworkError: the fault as a sentence naming the server and the
   });
 
   it("reset: the scheme to check, then the caller's own hint", async () => {
-    const error = await new Promise((resolve) =>
-      httpGet(`http://127.0.0.1:${hangUpPort}/`).on('error', resolve),
-    );
+    const error = await hungUp();
     expect(
       explainNetworkError(error, target({ hints: { reset: 'and any reverse proxy in front of it' } })),
     ).toBe(
@@ -318,9 +310,7 @@ describe('explainNetworkError: the fault as a sentence naming the server and the
   });
 
   it('tls-verification: the CA option when there is one, the host name always', async () => {
-    const error = await socketError(
-      tlsConnect({ host: '127.0.0.1', port: selfSignedPort, servername: 'localhost' }),
-    );
+    const error = await selfSigned();
     expect(explainNetworkError(error, target())).toBe(
       'TLS verification failed with Home Assistant at http://user:***@127.0.0.1:8123/ (self-signed certificate): ' +
         'give the CA that signed the certificate of Home Assistant with HOME_ASSISTANT_CA_CERT, or check that ' +
@@ -329,10 +319,14 @@ describe('explainNetworkError: the fault as a sentence naming the server and the
     expect(explainNetworkError(error, target({ caOption: undefined }))).toMatch(
       /\(self-signed certificate\): check that the host name in HOME_ASSISTANT_URL is one the certificate names$/,
     );
+    // After the caller's own "cannot reach <url>: ", the library words stay: they say which check failed.
+    expect(networkErrorReason(error, target())).toMatch(
+      /^TLS verification failed: self-signed certificate \(give the CA .* HOME_ASSISTANT_CA_CERT, or check/,
+    );
   });
 
   it('tls-protocol: asks whether the scheme is right', async () => {
-    const error = await socketError(tlsConnect({ host: '127.0.0.1', port: plainTextPort }));
+    const error = await plainTextForTls();
     expect(explainNetworkError(error, target())).toMatch(
       /^TLS handshake failed with Home Assistant at http:\/\/user:\*\*\*@127\.0\.0\.1:8123\/ \(.+\): is the scheme \(with or without TLS\) in HOME_ASSISTANT_URL the one the server speaks\?$/,
     );
@@ -371,7 +365,7 @@ describe('networkErrorReason: the fault after the caller said what failed', () =
   });
 
   it('refused', async () => {
-    const error = await socketError(netConnect(closedPort, '127.0.0.1'));
+    const error = await refused();
     expect(networkErrorReason(error, vm())).toBe(
       'connection refused (is VictoriaMetrics running and listening on vm.example:8428? check VICTORIAMETRICS_URL)',
     );
@@ -396,15 +390,7 @@ describe('networkErrorReason: the fault after the caller said what failed', () =
     );
   });
 
-  it('TLS and unknown failures keep the library words', async () => {
-    const error = await socketError(
-      tlsConnect({ host: '127.0.0.1', port: selfSignedPort, servername: 'localhost' }),
-    );
-    expect(networkErrorReason(error, vm())).toBe(
-      'TLS verification failed: self-signed certificate (give the CA that signed the certificate of ' +
-        'VictoriaMetrics with VICTORIAMETRICS_CA_CERT, or check that the host name in VICTORIAMETRICS_URL is one ' +
-        'the certificate names)',
-    );
+  it('unknown failures keep the library words; an HTTP status says its code', () => {
     expect(networkErrorReason(new Error('odd'), vm())).toBe(
       'cannot connect: odd (check VICTORIAMETRICS_URL)',
     );

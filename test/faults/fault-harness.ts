@@ -6,6 +6,7 @@ import { createServer as createHttpServer, request as httpRequest } from 'node:h
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
+import { addDays } from '../../src/domain/paris-time.js';
 import type { CliResult } from '../support/run-cli.js';
 import type { TestBroker } from '../support/test-broker.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -128,6 +129,20 @@ export async function holdBackDays(
       );
     }
   };
+}
+
+/**
+ * `holdBackDays` for days given per case, in days before `today`: the function returned publishes one case's
+ * days late.
+ */
+export async function holdBackDaysOf<Case extends string>(
+  database: TestDatabase,
+  today: string,
+  daysBefore: Record<Case, number[]>,
+): Promise<(fault: Case) => Promise<void>> {
+  const dates = (days: number[]) => days.map((before) => addDays(today, before));
+  const publishLate = await holdBackDays(database, dates(Object.values<number[]>(daysBefore).flat()));
+  return (fault) => publishLate(dates(daysBefore[fault]));
 }
 
 export interface HttpGate {

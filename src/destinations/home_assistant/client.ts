@@ -6,6 +6,8 @@ import { httpRequestOptions } from '../../net/http-request-options.js';
 import { readPem } from '../../net/read-pem.js';
 import type { WebSocket as WsSocket } from 'ws';
 import { withDeadline } from '../../net/deadline.js';
+import { explainNetworkError } from '../../net/explain-network-error.js';
+import type { NetworkTarget } from '../../net/explain-network-error.js';
 import { displayUrl } from '../../redact.js';
 
 export interface ConnectionOptions {
@@ -65,33 +67,16 @@ function caOf(path: string | undefined): Buffer | undefined {
   return path ? readPem(path) : undefined;
 }
 
-/** Network-level failures turned into a sentence saying what to check. */
-export function explainNetworkError(error: unknown, url: URL): string {
-  const where = displayUrl(url);
-  const err = error as { code?: string; message?: string; name?: string };
-  const message = err?.message ?? String(error);
-  const code = err?.code ?? '';
-  if (code === 'ECONNREFUSED')
-    return `${where} refused the connection: is Home Assistant running on that port?`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-    return `cannot resolve "${url.hostname}": check HOME_ASSISTANT_URL`;
-  if (code === 'ECONNRESET' || code === 'EPIPE') {
-    return `${where} closed the connection without answering (${message}): check HOME_ASSISTANT_URL (host, port, http or https) and any reverse proxy in front of Home Assistant`;
-  }
-  if (code === 'ETIMEDOUT' || err?.name === 'TimeoutError' || /timed out/i.test(message)) {
-    return `no answer from ${where} (${message}): check the address, the port and any firewall`;
-  }
-  if (
-    code.startsWith('ERR_TLS') ||
-    code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
-    /certificate|self[- ]signed/i.test(message)
-  ) {
-    return `TLS verification failed with ${where} (${message}): give the CA that signed Home Assistant's certificate with HOME_ASSISTANT_CA_CERT`;
-  }
-  if (code === 'EPROTO' || /wrong version number/i.test(message)) {
-    return `TLS handshake failed with ${where} (${message}): is the scheme (http/https) right?`;
-  }
-  return `cannot reach Home Assistant at ${where}: ${message}`;
+/** Names Home Assistant's options in the shared network-error explanations. */
+function networkTarget(url: URL): NetworkTarget {
+  return {
+    service: 'Home Assistant',
+    url,
+    urlOption: 'HOME_ASSISTANT_URL',
+    timeoutOption: 'HOME_ASSISTANT_TIMEOUT',
+    caOption: 'HOME_ASSISTANT_CA_CERT',
+    hints: { reset: 'and any reverse proxy in front of Home Assistant' },
+  };
 }
 
 interface Pending {
@@ -166,7 +151,7 @@ export class HomeAssistantSocket {
         }
       });
       socket.once('error', (error) =>
-        reject(new Error(explainNetworkError(error, options.url), { cause: error })),
+        reject(new Error(explainNetworkError(error, networkTarget(options.url)), { cause: error })),
       );
       socket.once('unexpected-response', (_request, response) =>
         reject(
@@ -293,7 +278,7 @@ export async function restRequest(
     return { status: response.statusCode, body: response.body };
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
-    throw new Error(explainNetworkError(error, options.url), { cause: error });
+    throw new Error(explainNetworkError(error, networkTarget(options.url)), { cause: error });
   }
 }
 

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { httpRequestOptions } from '../../net/http-request-options.js';
+import { classifyNetworkError } from '../../net/explain-network-error.js';
 import { readPem } from '../../net/read-pem.js';
 import { displayUrl } from '../../redact.js';
 import { JEEDOM_CODE, JeedomError, hintForHttp, isJeedomRpcError, rpcError, snippet } from './rpc-errors.js';
@@ -73,7 +74,7 @@ export function asList<T>(answer: unknown, method: string, endpoint: string): T[
 }
 
 export async function createJeedomClient(options: JeedomClientOptions): Promise<JeedomClient> {
-  const { got, TimeoutError, RequestError } = await import('got');
+  const { got, TimeoutError } = await import('got');
   const endpoint = apiEndpoint(options.url);
   const shown = displayUrl(endpoint);
   const certificateAuthority = options.caCert ? readPem(options.caCert) : undefined;
@@ -102,9 +103,8 @@ export async function createJeedomClient(options: JeedomClientOptions): Promise<
           'check that the box is not overloaded (lower JEEDOM_CONCURRENCY), or raise JEEDOM_TIMEOUT',
         );
       }
-      const code = error instanceof RequestError ? error.code : undefined;
       const reason = error instanceof Error ? error.message : String(error);
-      const tls = code?.startsWith('ERR_TLS') || /certificate|self.signed/i.test(reason);
+      const tls = classifyNetworkError(error).kind === 'tls-verification';
       throw new JeedomError(
         'network',
         method,

@@ -1,4 +1,5 @@
 import { httpRequestOptions } from '../../net/http-request-options.js';
+import { classifyNetworkError, networkErrorReason } from '../../net/explain-network-error.js';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
@@ -191,21 +192,15 @@ function parseExportLines(body: string): ExportedSeries[] {
 }
 
 function unreachable(url: string, error: unknown, timeoutMs: number): Error {
-  if (!(error instanceof Error)) return new VictoriaMetricsUnreachableError(url, undefined, String(error));
-  const code = (error as { code?: unknown }).code;
-  const codeText = typeof code === 'string' ? code : undefined;
-  if (error.name === 'AbortError' || codeText === 'ERR_ABORTED') return error;
-  let detail = error.message;
-  if (codeText === 'ECONNREFUSED')
-    detail = 'connection refused (is VictoriaMetrics running and listening there?)';
-  else if (codeText === 'ENOTFOUND' || codeText === 'EAI_AGAIN') detail = 'unknown host name';
-  else if (codeText === 'ETIMEDOUT' || error.name === 'TimeoutError')
-    detail = `no answer within ${timeoutMs} ms`;
-  else if (codeText === 'ECONNRESET') detail = 'connection reset (wrong port, or HTTPS expected?)';
-  else if (codeText?.startsWith('ERR_TLS') || /certificate/i.test(error.message)) {
-    detail = `TLS verification failed (${error.message}); set VICTORIAMETRICS_CA_CERT to the CA that signed the certificate`;
-  } else if (codeText === 'EPROTO' || /wrong version number/i.test(error.message)) {
-    detail = `TLS handshake failed (${error.message}); is the URL scheme (http/https) right?`;
-  }
-  return new VictoriaMetricsUnreachableError(url, codeText, detail);
+  const fault = classifyNetworkError(error);
+  if (error instanceof Error && (error.name === 'AbortError' || fault.code === 'ERR_ABORTED')) return error;
+  const reason = networkErrorReason(error, {
+    service: 'VictoriaMetrics',
+    url: new URL(url),
+    urlOption: 'VICTORIAMETRICS_URL',
+    timeoutOption: 'VICTORIAMETRICS_TIMEOUT',
+    timeoutMs,
+    caOption: 'VICTORIAMETRICS_CA_CERT',
+  });
+  return new VictoriaMetricsUnreachableError(url, fault.code, reason);
 }

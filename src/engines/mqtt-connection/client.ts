@@ -1,6 +1,7 @@
 import { readPem } from '../../net/read-pem.js';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { withDeadline } from '../../net/deadline.js';
+import { explainNetworkError } from '../../net/explain-network-error.js';
 import { displayUrl } from '../../redact.js';
 
 /** The options of `mqttConnectionFields`, as a destination's configuration holds them. */
@@ -142,31 +143,20 @@ function connected(client: MqttClient): Promise<void> {
 
 /** Turns mqtt.js and socket errors into a sentence that says what to check. */
 export function explainMqttError(error: unknown, broker: URL): string {
-  const where = displayUrl(broker);
   const err = error as { code?: string | number; message?: string } | undefined;
   const message = err?.message ?? String(error);
-  if (err?.code === 'ECONNREFUSED') {
-    return `the broker at ${where} refused the connection: is it running and listening on port ${broker.port || 'default'}?`;
-  }
-  if (err?.code === 'ENOTFOUND' || err?.code === 'EAI_AGAIN') {
-    return `cannot resolve the broker host "${broker.hostname}": check the host name in MQTT_BROKER`;
-  }
-  if (err?.code === 'ETIMEDOUT' || /timed out|connack timeout/i.test(message)) {
-    return `no answer from the broker at ${where} (${message}): check the host, port and any firewall`;
-  }
   // CONNACK return codes 4/5 (MQTT 3.1.1) and reason codes 0x86/0x87 (MQTT 5): bad credentials / not authorized.
   if (
     /bad user ?name or password|not authorized/i.test(message) ||
     [4, 5, 134, 135].includes(Number(err?.code))
   ) {
-    return `the broker at ${where} rejected the credentials (${message}): check the user and password in the broker URL`;
+    return `the broker at ${displayUrl(broker)} rejected the credentials (${message}): check the user and password in the broker URL`;
   }
-  if (
-    /certificate|self[- ]signed|unable to verify|ERR_TLS|altname|SSL|wrong version number/i.test(
-      `${message} ${String(err?.code)}`,
-    )
-  ) {
-    return `TLS failed with ${where} (${message}): give the CA that signed the broker certificate with MQTT_CA_CERT, or check the host name matches the certificate`;
-  }
-  return `MQTT error with ${where}: ${message}`;
+  return explainNetworkError(error, {
+    service: 'the broker',
+    url: broker,
+    urlOption: 'MQTT_BROKER',
+    timeoutOption: 'MQTT_TIMEOUT',
+    caOption: 'MQTT_CA_CERT',
+  });
 }

@@ -7,6 +7,7 @@ import {
   missingDayRanges,
   storedLabels,
 } from '../../src/domain/med-calendar.js';
+import { MED_OFFER_TYPES, isKnownPricingOption } from '../../src/domain/med-pricing.js';
 import { parisIntervalStartUtcMs } from '../../src/domain/paris-time.js';
 
 describe('latestStoredDay', () => {
@@ -83,5 +84,17 @@ describe('missingDayRanges', () => {
   it('formats a range as a date or as from…to', () => {
     expect(formatDayRange({ from: '2025-01-03', to: '2025-01-03' })).toBe('2025-01-03');
     expect(formatDayRange({ from: '2025-01-03', to: '2025-01-04' })).toBe('2025-01-03…2025-01-04');
+  });
+});
+
+describe('isKnownPricingOption', () => {
+  it("knows MyElectricalData's offer types and the legacy spellings", () => {
+    for (const option of MED_OFFER_TYPES) expect(isKnownPricingOption(option)).toBe(true);
+    for (const option of ['HC/HP', 'HCHP', 'hc_hp', 'Tempo', 'zen-flex'])
+      expect(isKnownPricingOption(option)).toBe(true);
+  });
+
+  it('refuses anything else', () => {
+    for (const option of ['', 'FLAT', 'HC', 'TEMPO2']) expect(isKnownPricingOption(option)).toBe(false);
   });
 });

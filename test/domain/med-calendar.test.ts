@@ -95,6 +95,6 @@ describe('isKnownPricingOption', () => {
   });
 
   it('refuses anything else', () => {
-    for (const option of ['', 'FLAT', 'HC', 'TEMPO2']) expect(isKnownPricingOption(option)).toBe(false);
+    for (const option of ['', 'FLAT', 'HC', 'TEMPO_PLUS']) expect(isKnownPricingOption(option)).toBe(false);
   });
 });

@@ -56,7 +56,8 @@ export async function openDatabase(
     if (missing.length > 0) throw new NotMyElectricalData(url, missing);
     if (options.writes ?? true) {
       const applied = await migrate(db);
-      for (const name of applied) output.log.info(`applied migration ${name}`);
+      // Housekeeping of med-export's own tables: not worth a line in every first run's cron mail.
+      for (const name of applied) output.log.debug(`applied migration ${name}`);
     }
   } catch (error) {
     await db.destroy().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config-error.js';
+import { doctorCommand } from './commands/doctor.js';
 import { exportCommand } from './commands/export.js';
 import { logsCommand } from './commands/logs.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -36,7 +37,7 @@ Examples:
 
 Configuration comes from the file and from environment variables (which win): see config.example.yaml.`,
     );
-  for (const command of [exportCommand, testCommand, logsCommand, migrateCommand]) {
+  for (const command of [exportCommand, testCommand, logsCommand, migrateCommand, doctorCommand]) {
     program.addCommand(command((chosen) => (action = chosen)));
   }
   for (const command of [program, ...program.commands]) {

@@ -8,9 +8,7 @@
  * such dates never appear in Linky data).
  */
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './durations.js';
 
 const RULE_FIRST_YEAR = 1996;
 const RULE_LAST_YEAR = 2099;
@@ -196,16 +194,31 @@ export function parisLocalToUtcMs(date: string, time: string): number {
   return wallClockToUtcMs(wallMs);
 }
 
-function wallClockToUtcMs(wallMs: number): number {
+/**
+ * The start instant of a half-hour (or any interval) as MyElectricalData labels it: `interval_start` is the
+ * Enedis end stamp minus the interval length on the naive wall clock
+ * (MyElectricalData apps/api/src/adapters/enedis.py, `_shift_timestamps_to_interval_start`), so the instant is
+ * `UTC(label + length, an ambiguous wall time read as its later occurrence) − length`. On the spring-forward
+ * day `02:30` is 00:30 UTC (it ended at 03:00 CEST); on the fall-back day `01:30`/`02:00`/`02:30` are
+ * 00:30/01:00/01:30 UTC (the CET occurrences its upsert keeps). Every other day it equals
+ * `parisLocalToUtcMs(date, label)`.
+ */
+export function parisIntervalStartUtcMs(date: string, label: string, minutes: number): number {
+  const lengthMs = minutes * MINUTE_MS;
+  const endWallMs = dayNumberOf(date) * DAY_MS + minuteOfDay(label) * MINUTE_MS + lengthMs;
+  return wallClockToUtcMs(endWallMs, 'later') - lengthMs;
+}
+
+function wallClockToUtcMs(wallMs: number, ambiguous: 'earlier' | 'later' = 'earlier'): number {
   // Offsets a day apart bracket any transition; a candidate offset is right when it is the offset at the
-  // instant it produces. Summer time (the larger offset) is tried first so that an ambiguous time gets the
-  // earlier instant.
+  // instant it produces. Summer time (the larger offset) gives the earlier instant of an ambiguous time.
   const offsetBefore = parisOffsetMs(wallMs - DAY_MS);
   const offsetAfter = parisOffsetMs(wallMs + DAY_MS);
   // Transitions are months apart: the same offset on both sides means none in between.
   if (offsetBefore === offsetAfter) return wallMs - offsetBefore;
-  const first = Math.max(offsetBefore, offsetAfter);
-  const second = Math.min(offsetBefore, offsetAfter);
+  const summer = Math.max(offsetBefore, offsetAfter);
+  const winter = Math.min(offsetBefore, offsetAfter);
+  const [first, second] = ambiguous === 'earlier' ? [summer, winter] : [winter, summer];
   if (parisOffsetMs(wallMs - first) === first) return wallMs - first;
   if (parisOffsetMs(wallMs - second) === second) return wallMs - second;
   // In the gap: read the wall time with the offset in force before it, which lands after the gap.
@@ -227,6 +240,37 @@ export function parisParts(instant: Date | number): ParisParts {
     minute: minuteOfTheDay % 60,
     isoWeekday: isoWeekdayOfDayNumber(dayNumber),
   };
+}
+
+/**
+ * The Paris calendar day of a naive `timestamp` read as UTC (`YYYY-MM-DD HH:MM[:SS…]`), or null when it is not
+ * one. EcoWatt's `periode` is stored that way: 1 December's signal is `2025-11-30 23:00:00`
+ * (MyElectricalData apps/api/src/services/rte.py, `fromisoformat(jour).astimezone(UTC).replace(tzinfo=None)`),
+ * and a database storing Paris midnight instead (`2025-12-01 00:00:00`) still gives 1 December.
+ */
+export function parisDateOfNaiveUtc(timestamp: string): string | null {
+  const utcMs = naiveUtcMs(timestamp);
+  return utcMs === null ? null : parisDate(utcMs);
+}
+
+const NAIVE_TIMESTAMP_PATTERN = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/;
+
+/** The instant of a naive `timestamp` text read as UTC, in ms, or null when it is not one. */
+export function naiveUtcMs(timestamp: string): number | null {
+  const match = NAIVE_TIMESTAMP_PATTERN.exec(timestamp.trim());
+  if (!match) return null;
+  const hours = Number(match[2]);
+  const minutes = Number(match[3]);
+  const seconds = Number(match[4] ?? 0);
+  if (hours > 23 || minutes > 59 || seconds > 59) return null;
+  let dayNumber: number;
+  try {
+    dayNumber = dayNumberOf(match[1]!);
+  } catch {
+    return null;
+  }
+  const fractionMs = Math.floor(Number(`0.${match[5] ?? '0'}`) * 1000);
+  return dayNumber * DAY_MS + ((hours * 60 + minutes) * 60 + seconds) * 1000 + fractionMs;
 }
 
 export function parisDate(instant: Date | number): string {

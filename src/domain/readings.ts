@@ -1,4 +1,4 @@
-import { parisLocalToUtcMs } from './paris-time.js';
+import { parisIntervalStartUtcMs } from './paris-time.js';
 import { MAX_PLAUSIBLE_POWER_W, intervalEnergyWh, intervalMinutes } from './units.js';
 
 export type SkipReason =
@@ -19,7 +19,7 @@ export interface IntervalReading {
   ok: true;
   /** Europe/Paris calendar day of the interval start, `YYYY-MM-DD`. */
   date: string;
-  /** Interval start, Europe/Paris wall clock, normalized to `HH:MM`. */
+  /** `interval_start` as MyElectricalData labels it (end minus length on the wall clock), as `HH:MM`. */
   localStart: string;
   startMs: number;
   endMs: number;
@@ -90,7 +90,7 @@ export function toInterval(row: DetailedRowInput): IntervalReading | SkippedRead
   if (value === null || Number.isNaN(value)) return skipped('null_value');
   if (value < 0) return skipped('negative_value');
   if (value > MAX_PLAUSIBLE_POWER_W) return skipped('absurd_power');
-  const startMs = parisLocalToUtcMs(row.date, localStart);
+  const startMs = parisIntervalStartUtcMs(row.date, localStart, minutes);
   return {
     ok: true,
     date: row.date,
@@ -136,8 +136,9 @@ export class SkipCounter {
 const DUPLICATE_HORIZON_MS = 3 * 86_400_000;
 
 /**
- * Rejects a second reading with the same start instant in one stream (one guard per PDL and direction), e.g. a
- * `02:30` row on the spring-forward day, which lands on `03:30`.
+ * Rejects a second reading with the same start instant in one stream (one guard per PDL and direction), e.g. the
+ * same half-hour stored under `7:30` and `07:30`. MyElectricalData's own DST labels never collide (see
+ * `parisIntervalStartUtcMs`).
  *
  * Starts are kept in two generations of about a horizon each, the older dropped whole when a new one begins:
  * every start within the horizon of the latest is remembered, and the sets stay small (deleting entries one by

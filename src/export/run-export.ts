@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DestinationConfig, LoadedConfig } from '../config/load-config.js';
+import { tableExists } from '../db/inspect.js';
 import type { Database } from '../db/tables.js';
 import type {
   Destination,
@@ -22,6 +23,8 @@ import {
   startLog,
 } from './export-log.js';
 import type { StoredState } from './export-log.js';
+
+const NO_STATE: StoredState = { state: {}, watermark: null };
 
 export interface DestinationResult {
   destination: string;
@@ -105,7 +108,8 @@ async function runDestination(
   }
 
   if (dryRun) {
-    const stored = await readState(db, id);
+    // A dry run writes nothing, not even med-export's own tables: without them it does what a first run would.
+    const stored = (await tableExists(db, 'export_state')) ? await readState(db, id) : NO_STATE;
     try {
       const outcome = await callDestination(options, selected, stored, otherResults);
       return result('success', {

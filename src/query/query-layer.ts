@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
-import { dateOfDayNumber } from '../domain/paris-time.js';
+import { addDays, dateOfDayNumber, naiveUtcMs, parisDateOfNaiveUtc } from '../domain/paris-time.js';
 import { PRICE_COLUMNS } from '../domain/offer-types.js';
 import type { PriceColumn } from '../domain/offer-types.js';
 import { toDailyEnergy } from '../domain/readings.js';
@@ -52,13 +52,22 @@ export function createQueryLayer(db: Kysely<Database>): QueryLayer {
     return query;
   };
 
+  // A database never migrated by MyElectricalData's 20260223_fix_nulls_not_distinct can hold several daily rows
+  // for one day (a NULL interval_start defeats its unique key): the newest updated_at is the one its sync wrote last.
   const dailyRows = async (direction: EnergyDirection, usagePointId: string, range?: DateRange) => {
     const rows = await energy(direction, usagePointId, range)
       .where('granularity', '=', 'daily')
       .select([sql<string>`to_char(date, 'YYYY-MM-DD')`.as('day'), 'value', 'updated_at'])
       .orderBy('date')
+      .orderBy('updated_at', 'desc')
+      .orderBy('id', 'desc')
       .execute();
-    return rows.map((row): DailyRow => ({ date: row.day, value: row.value, updatedAt: row.updated_at }));
+    const newest: DailyRow[] = [];
+    for (const row of rows) {
+      if (newest.at(-1)?.date === row.day) continue;
+      newest.push({ date: row.day, value: row.value, updatedAt: row.updated_at });
+    }
+    return newest;
   };
 
   return {
@@ -95,6 +104,14 @@ export function createQueryLayer(db: Kysely<Database>): QueryLayer {
 
     dailyRows,
 
+    async duplicateDailyRows(direction, usagePointId, range) {
+      const row = await energy(direction, usagePointId, range)
+        .where('granularity', '=', 'daily')
+        .select(sql<string>`count(*) - count(distinct date)`.as('duplicates'))
+        .executeTakeFirst();
+      return Number(row?.duplicates ?? 0);
+    },
+
     async *detailedPages(direction, usagePointId, range, pageSize = DEFAULT_PAGE_SIZE) {
       // Keyset pagination on the table's unique key: each page is one short query, memory stays flat.
       let after: { date: string; start: string } | null = null;
@@ -113,10 +130,12 @@ export function createQueryLayer(db: Kysely<Database>): QueryLayer {
             'value',
             // Of a raw_data object only interval_length is ever read: sending and parsing the whole object of
             // every half-hour was a large part of a backfill's time.
-            sql<unknown>`case when jsonb_typeof(raw_data) = 'object' then raw_data -> 'interval_length' end`.as(
+            // raw_data is jsonb in the Docker install and json in the create-all one (Helm, installs before
+            // MyElectricalData's migration 008): only operators both have, on a cast to json.
+            sql<unknown>`case when json_typeof(raw_data::json) = 'object' then raw_data::json -> 'interval_length' end`.as(
               'raw_interval_length',
             ),
-            sql<unknown>`case when jsonb_typeof(raw_data) <> 'object' then raw_data end`.as('raw_other'),
+            sql<unknown>`case when json_typeof(raw_data::json) <> 'object' then raw_data end`.as('raw_other'),
             // Epoch µs (exact; int8 comes as text): much cheaper to read than a timestamp's text.
             sql<string | null>`(extract(epoch from updated_at) * 1000000)::bigint`.as('updated_us'),
           ])
@@ -182,7 +201,11 @@ export function createQueryLayer(db: Kysely<Database>): QueryLayer {
     },
 
     async tempoDays(range) {
-      let query = db.selectFrom('tempo_days').select(['id', 'color']).orderBy('id');
+      // color is varchar in the Docker install and the enum tempocolor in the create-all one.
+      let query = db
+        .selectFrom('tempo_days')
+        .select(['id', sql<string>`color::text`.as('color')])
+        .orderBy('id');
       if (range?.from) query = query.where('id', '>=', range.from);
       if (range?.to) query = query.where('id', '<=', range.to);
       const rows = await query.execute();
@@ -193,28 +216,39 @@ export function createQueryLayer(db: Kysely<Database>): QueryLayer {
     },
 
     async ecowattDays(range) {
+      // periode and generation_datetime are naive UTC (MyElectricalData apps/api/src/services/rte.py): the day
+      // is the Paris date of periode read as UTC, so a day's row may sit on the evening before. Rows are read
+      // as text and dated in the domain; the json `values` column is never compared, sorted or grouped.
       let query = db
         .selectFrom('ecowatt')
         .select([
-          sql<string>`to_char(periode, 'YYYY-MM-DD')`.as('day'),
-          sql<Date>`generation_datetime::timestamptz`.as('generated_at'),
+          sql<string>`to_char(periode, 'YYYY-MM-DD HH24:MI:SS')`.as('periode'),
+          sql<string>`to_char(generation_datetime, 'YYYY-MM-DD HH24:MI:SS.US')`.as('generated_at'),
           'dvalue',
           'message',
           'values',
         ])
-        .distinctOn(sql`periode::date`)
-        .orderBy(sql`periode::date`)
-        .orderBy('generation_datetime', 'desc');
-      if (range?.from) query = query.where(sql`periode::date`, '>=', sql`${range.from}::date`);
-      if (range?.to) query = query.where(sql`periode::date`, '<=', sql`${range.to}::date`);
-      const rows = await query.execute();
-      return rows.map((row): EcowattDay => ({
-        date: row.day,
-        generatedAt: row.generated_at,
-        level: row.dvalue,
-        message: row.message,
-        hourlyValues: row.values,
-      }));
+        .orderBy('periode');
+      if (range?.from)
+        query = query.where('periode', '>=', sql<string>`${addDays(range.from, -1)}::timestamp`);
+      if (range?.to) query = query.where('periode', '<', sql<string>`${addDays(range.to, 2)}::timestamp`);
+      const byDay = new Map<string, EcowattDay>();
+      for (const row of await query.execute()) {
+        const date = parisDateOfNaiveUtc(row.periode);
+        const generatedMs = naiveUtcMs(row.generated_at);
+        if (date === null || generatedMs === null) continue;
+        if ((range?.from && date < range.from) || (range?.to && date > range.to)) continue;
+        const known = byDay.get(date);
+        if (known && known.generatedAt.getTime() >= generatedMs) continue;
+        byDay.set(date, {
+          date,
+          generatedAt: new Date(generatedMs),
+          level: row.dvalue,
+          message: row.message,
+          hourlyValues: row.values,
+        });
+      }
+      return [...byDay.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     },
 
     async energyOffer(id) {

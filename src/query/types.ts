@@ -83,7 +83,10 @@ export interface DateRange {
 /** The only door to MyElectricalData's tables; read-only. */
 export interface QueryLayer extends TariffQueries {
   listPdls(only?: readonly string[]): Promise<Pdl[]>;
+  /** One row per day: of duplicates (see duplicateDailyRows), the newest `updated_at`. */
   dailyRows(direction: EnergyDirection, usagePointId: string, range?: DateRange): Promise<DailyRow[]>;
+  /** Daily rows beyond the first of their day (a database without MyElectricalData's 20260223 migration). */
+  duplicateDailyRows(direction: EnergyDirection, usagePointId: string, range?: DateRange): Promise<number>;
   /** Detailed rows ordered by (date, interval_start), a page at a time so a long history never sits in memory. */
   detailedPages(
     direction: EnergyDirection,
@@ -102,7 +105,7 @@ export interface QueryLayer extends TariffQueries {
    */
   changeCursor(): Promise<Date>;
   tempoDays(range?: DateRange): Promise<TempoDay[]>;
-  /** The newest signal of each day. */
+  /** The newest signal of each Paris day (`periode` is naive UTC: the evening before, see domain/paris-time). */
   ecowattDays(range?: DateRange): Promise<EcowattDay[]>;
   energyOffer(id: string): Promise<EnergyOffer | null>;
 }

@@ -28,6 +28,11 @@ function brokerUrl(password = PASSWORD): string {
 async function logRows(): Promise<
   { status: string; error_message: string | null; records_exported: number; details: unknown }[]
 > {
+  // A dry run creates no table: no export_logs yet is no run recorded.
+  const [exists] = await database.query<{ exists: boolean }>(
+    "select to_regclass('export_logs') is not null as exists",
+  );
+  if (!exists?.exists) return [];
   return database.query(
     'select status, error_message, records_exported, details from export_logs order by started_at',
   );

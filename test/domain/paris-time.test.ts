@@ -8,8 +8,11 @@ import {
   hoursInParisDay,
   isoWeekdayOf,
   minuteOfDay,
+  naiveUtcMs,
   monthOf,
   parisDate,
+  parisDateOfNaiveUtc,
+  parisIntervalStartUtcMs,
   parisLocalToUtcMs,
   parisMidnightUtcMs,
   parisOffsetMs,
@@ -462,5 +465,63 @@ describe('speed', () => {
     }
     expect(checksum).toBeGreaterThan(0);
     expect(performance.now() - started).toBeLessThan(3_000);
+  });
+});
+
+describe("parisIntervalStartUtcMs (MyElectricalData's interval_start labels)", () => {
+  const start = (date: string, label: string, minutes = 30) =>
+    iso(parisIntervalStartUtcMs(date, label, minutes));
+
+  it('reads the spring-forward 02:30 as 00:30 UTC (it ended at 03:00 CEST)', () => {
+    expect(start('2025-03-30', '01:00')).toBe('2025-03-30T00:00:00.000Z');
+    expect(start('2025-03-30', '02:30')).toBe('2025-03-30T00:30:00.000Z');
+    expect(start('2025-03-30', '03:00')).toBe('2025-03-30T01:00:00.000Z');
+    expect(start('2024-03-31', '02:30')).toBe('2024-03-31T00:30:00.000Z');
+  });
+
+  it('reads the fall-back 01:30, 02:00, 02:30 as their later (CET) occurrences', () => {
+    expect(start('2025-10-26', '01:00')).toBe('2025-10-25T23:00:00.000Z');
+    expect(start('2025-10-26', '01:30')).toBe('2025-10-26T00:30:00.000Z');
+    expect(start('2025-10-26', '02:00')).toBe('2025-10-26T01:00:00.000Z');
+    expect(start('2025-10-26', '02:30')).toBe('2025-10-26T01:30:00.000Z');
+    expect(start('2025-10-26', '03:00')).toBe('2025-10-26T02:00:00.000Z');
+    expect(start('2024-10-27', '02:30')).toBe('2024-10-27T01:30:00.000Z');
+  });
+
+  it('agrees with parisLocalToUtcMs on every ordinary day, midnight and the last interval included', () => {
+    for (const date of ['2025-01-15', '2025-03-29', '2025-03-31', '2025-07-14', '2025-10-25', '2025-10-27']) {
+      for (const label of ['00:00', '01:30', '02:00', '02:30', '12:00', '23:30']) {
+        expect(parisIntervalStartUtcMs(date, label, 30)).toBe(parisLocalToUtcMs(date, label));
+      }
+    }
+    expect(start('2025-01-15', '23:00', 60)).toBe('2025-01-15T22:00:00.000Z');
+  });
+
+  it('handles hourly and quarter-hour intervals on the change days', () => {
+    expect(start('2025-03-30', '02:00', 60)).toBe('2025-03-30T00:00:00.000Z');
+    expect(start('2025-03-30', '02:45', 15)).toBe('2025-03-30T00:45:00.000Z');
+    expect(start('2025-10-26', '02:45', 15)).toBe('2025-10-26T01:45:00.000Z');
+  });
+});
+
+describe('parisDateOfNaiveUtc (EcoWatt periode)', () => {
+  it('gives the Paris day of a naive UTC periode, winter and summer', () => {
+    expect(parisDateOfNaiveUtc('2025-11-30 23:00:00')).toBe('2025-12-01');
+    expect(parisDateOfNaiveUtc('2025-06-30 22:00:00')).toBe('2025-07-01');
+    expect(parisDateOfNaiveUtc('2025-03-29 23:00:00')).toBe('2025-03-30');
+    expect(parisDateOfNaiveUtc('2025-10-25 22:00:00')).toBe('2025-10-26');
+  });
+
+  it('still gives the right day for a database storing Paris midnight', () => {
+    expect(parisDateOfNaiveUtc('2025-12-01 00:00:00')).toBe('2025-12-01');
+    expect(parisDateOfNaiveUtc('2025-07-01T00:00:00')).toBe('2025-07-01');
+  });
+
+  it('reads fractions, and refuses what is not a timestamp', () => {
+    expect(naiveUtcMs('2025-12-01 10:15:30.250')).toBe(Date.parse('2025-12-01T10:15:30.250Z'));
+    expect(naiveUtcMs('2025-12-01 10:15')).toBe(Date.parse('2025-12-01T10:15:00Z'));
+    expect(naiveUtcMs('2025-02-30 10:15:00')).toBeNull();
+    expect(naiveUtcMs('2025-12-01 24:00:00')).toBeNull();
+    expect(parisDateOfNaiveUtc('yesterday')).toBeNull();
   });
 });

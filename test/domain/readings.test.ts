@@ -63,9 +63,12 @@ describe('toInterval', () => {
   });
 
   it('places DST-day intervals on the right instants', () => {
+    // MyElectricalData's fall-back 02:30 is the later (CET) occurrence (issue 10).
     const autumn = accepted(toInterval(row({ date: '2024-10-27', intervalStart: '02:30' })));
-    expect(new Date(autumn.startMs).toISOString()).toBe('2024-10-27T00:30:00.000Z');
-    expect(new Date(autumn.endMs).toISOString()).toBe('2024-10-27T01:00:00.000Z');
+    expect(new Date(autumn.startMs).toISOString()).toBe('2024-10-27T01:30:00.000Z');
+    expect(new Date(autumn.endMs).toISOString()).toBe('2024-10-27T02:00:00.000Z');
+    const springGap = accepted(toInterval(row({ date: '2025-03-30', intervalStart: '02:30' })));
+    expect(new Date(springGap.startMs).toISOString()).toBe('2025-03-30T00:30:00.000Z');
     const afterAutumn = accepted(toInterval(row({ date: '2024-10-27', intervalStart: '03:00' })));
     expect(new Date(afterAutumn.startMs).toISOString()).toBe('2024-10-27T02:00:00.000Z');
     const spring = accepted(toInterval(row({ date: '2025-03-30', intervalStart: '03:00' })));
@@ -156,13 +159,47 @@ describe('SkipCounter', () => {
 describe('DuplicateGuard', () => {
   it('rejects a second reading starting at the same instant', () => {
     const guard = new DuplicateGuard();
-    // A 02:30 row on the spring-forward day lands on 03:30, like the real 03:30 row.
-    const ghost = accepted(toInterval(row({ date: '2025-03-30', intervalStart: '02:30' })));
-    const real = accepted(toInterval(row({ date: '2025-03-30', intervalStart: '03:30' })));
-    expect(guard.check(ghost)).toBe(ghost);
-    expect(guard.check(real)).toEqual({ ok: false, reason: 'duplicate_interval' });
-    const next = accepted(toInterval(row({ date: '2025-03-30', intervalStart: '04:00' })));
+    const first = accepted(toInterval(row({ date: '2025-03-30', intervalStart: '7:30' })));
+    const again = accepted(toInterval(row({ date: '2025-03-30', intervalStart: '07:30' })));
+    expect(guard.check(first)).toBe(first);
+    expect(guard.check(again)).toEqual({ ok: false, reason: 'duplicate_interval' });
+    const next = accepted(toInterval(row({ date: '2025-03-30', intervalStart: '08:00' })));
     expect(guard.check(next)).toBe(next);
+  });
+
+  it("keeps every row of MyElectricalData's spring-forward day (46, none a duplicate)", () => {
+    const guard = new DuplicateGuard();
+    const labels = halfHourLabels().filter((label) => label !== '01:30' && label !== '02:00');
+    expect(labels).toHaveLength(46);
+    const starts = labels.map((label) => {
+      const reading = guard.check(accepted(toInterval(row({ date: '2025-03-30', intervalStart: label }))));
+      expect(reading.ok).toBe(true);
+      return (reading as IntervalReading).startMs;
+    });
+    // 46 consecutive half-hours from Paris midnight (23:00 UTC the day before) to the next one (22:00 UTC).
+    expect(starts[0]).toBe(Date.parse('2025-03-29T23:00:00Z'));
+    starts.forEach((start, index) => expect(start).toBe(starts[0]! + index * 1_800_000));
+  });
+
+  it("places MyElectricalData's 48 fall-back rows on their real instants", () => {
+    const guard = new DuplicateGuard();
+    const starts = halfHourLabels().map((label) => {
+      const reading = guard.check(accepted(toInterval(row({ date: '2025-10-26', intervalStart: label }))));
+      expect(reading.ok).toBe(true);
+      return new Date((reading as IntervalReading).startMs).toISOString().slice(11, 16);
+    });
+    // 23:30 and 00:00 UTC are the two intervals MyElectricalData's upsert loses.
+    expect(starts.slice(0, 8)).toEqual([
+      '22:00',
+      '22:30',
+      '23:00',
+      '00:30',
+      '01:00',
+      '01:30',
+      '02:00',
+      '02:30',
+    ]);
+    expect(starts.at(-1)).toBe('22:30');
   });
 
   it('lets the autumn 02:00 and 03:00 rows through (an hour apart)', () => {
@@ -191,3 +228,10 @@ describe('DuplicateGuard', () => {
     expect(guard.check(last!).ok).toBe(true);
   });
 });
+
+function halfHourLabels(): string[] {
+  return Array.from(
+    { length: 48 },
+    (_, half) => `${String(half >> 1).padStart(2, '0')}:${half % 2 ? '30' : '00'}`,
+  );
+}

@@ -21,6 +21,8 @@ export interface GenerateOptions {
   intervalMinutes?: 30 | 15 | 60;
   seed?: number;
   tempo?: boolean;
+  /** Last Tempo day stored, YYYY-MM-DD; default the day after `to`. */
+  tempoTo?: string;
   ecowatt?: boolean;
   offers?: boolean;
 }
@@ -44,12 +46,15 @@ export const DEMO_PDL: GeneratedPdl = {
   hasProduction: true,
 };
 
+/** What MyElectricalData holds by `today`: energy up to J-2, Tempo up to tomorrow (published around 11:00). */
 export function demoOptions(today: string): GenerateOptions {
   const todayDay = parseDay(today);
   return {
     pdls: [DEMO_PDL],
     from: formatDay(todayDay - 430),
-    to: formatDay(todayDay - 1),
+    // MyElectricalData apps/api/src/services/sync.py, _sync_energy_data: end_date = today - 1, exclusive.
+    to: formatDay(todayDay - 2),
+    tempoTo: formatDay(todayDay + 1),
     detailed: true,
     intervalMinutes: 30,
     seed: 42,
@@ -61,7 +66,8 @@ export function demoOptions(today: string): GenerateOptions {
 
 const DAY_MS = 86_400_000;
 const ROWS_PER_STATEMENT = 5000;
-const SOURCE = 'enedis';
+// MyElectricalData's sync always writes this source (apps/api/src/services/sync.py).
+const SOURCE = 'myelectricaldata';
 
 type Kind = 'consumption' | 'production';
 
@@ -73,7 +79,8 @@ interface MeasureRow {
   interval_start: string | null;
   value: number;
   source: string;
-  raw_data: Record<string, string>;
+  /** null is stored as the JSON literal `null`, as SQLAlchemy does for a missing raw_data. */
+  raw_data: Record<string, string> | null;
 }
 
 export async function generateMedData(db: SqlRunner, options: GenerateOptions): Promise<GenerateResult> {
@@ -110,12 +117,21 @@ export async function generateMedData(db: SqlRunner, options: GenerateOptions): 
     }
   }
 
-  if (options.tempo) await insertTempoDays(db, fromDay, toDay + 1, seed);
+  if (options.tempo) {
+    await insertTempoDays(db, fromDay, options.tempoTo ? parseDay(options.tempoTo) : toDay + 1, seed);
+  }
   if (options.ecowatt) await insertEcowatt(db, Math.max(fromDay, toDay - 26), toDay + 3, seed);
   return { detailedRows, dailyRows };
 }
 
-/** The day's detailed rows followed by its daily row (always last). */
+/**
+ * The day's detailed rows followed by its daily row (always last), as MyElectricalData's sync stores them: each
+ * Enedis interval labelled by its end stamp minus its length on the naive wall clock
+ * (apps/api/src/adapters/enedis.py, `_shift_timestamps_to_interval_start`), `value` its average power in W, the
+ * upsert keeping the last interval of each label (46 rows on the spring-forward day, with `02:30` and no `01:30`;
+ * 48 on the fall-back day, the CEST 01:30 and 02:00 lost); the daily row is Enedis's daily energy in Wh, which
+ * counts every interval of the day.
+ */
 function measureRowsForDay(
   usagePointId: string,
   kind: Kind,
@@ -127,29 +143,35 @@ function measureRowsForDay(
   const random = mulberry32(hashToInt(`${seed}|${usagePointId}|${kind}|${date}`));
   const shape = kind === 'consumption' ? consumptionDay(day, random) : productionDay(day, random);
   const lengthTag = `PT${intervalMinutes}M`;
-  const rows: MeasureRow[] = [];
+  const lengthMs = intervalMinutes * 60_000;
+  const byLabel = new Map<string, MeasureRow>();
   let energyWh = 0;
-  for (const startMinute of wallClockSlotStarts(day, intervalMinutes)) {
-    const midHour = (startMinute + intervalMinutes / 2) / 60;
+  for (let startMs = parisMidnightMs(day); startMs < parisMidnightMs(day + 1); startMs += lengthMs) {
+    const startWallMs = startMs + parisOffsetMs(startMs);
+    const midHour = (startWallMs - day * DAY_MS + lengthMs / 2) / 3_600_000;
     const watts = Math.max(0, Math.round(shape(midHour)));
     energyWh += (watts * intervalMinutes) / 60;
-    const intervalStart = minutesToHhMm(startMinute);
-    rows.push({
+    const endWallMs = startMs + lengthMs + parisOffsetMs(startMs + lengthMs);
+    const labelWallMs = endWallMs - lengthMs;
+    const labelDay = Math.floor(labelWallMs / DAY_MS);
+    const intervalStart = minutesToHhMm((labelWallMs - labelDay * DAY_MS) / 60_000);
+    byLabel.set(intervalStart, {
       id: deterministicUuid(`${kind}|${usagePointId}|${date}|detailed|${intervalStart}`),
       usage_point_id: usagePointId,
-      date,
+      date: formatDay(labelDay),
       granularity: 'detailed',
       interval_start: intervalStart,
       value: watts,
       source: SOURCE,
       raw_data: {
+        date: wallStamp(endWallMs),
         value: String(watts),
-        date: intervalEndLabel(day, startMinute + intervalMinutes),
         interval_length: lengthTag,
         measure_type: 'B',
       },
     });
   }
+  const rows = [...byLabel.values()];
   const dailyWh = Math.round(energyWh);
   rows.push({
     id: deterministicUuid(`${kind}|${usagePointId}|${date}|daily`),
@@ -159,7 +181,7 @@ function measureRowsForDay(
     interval_start: null,
     value: dailyWh,
     source: SOURCE,
-    raw_data: { value: String(dailyWh), date },
+    raw_data: { date, value: String(dailyWh) },
   });
   return rows;
 }
@@ -199,25 +221,10 @@ function productionDay(day: number, random: () => number): (hour: number) => num
   };
 }
 
-/**
- * Local wall-clock starts (minutes after midnight) of the day's intervals. On the spring DST day the
- * 02:00-03:00 hour does not exist; on the autumn day the repeated hour is listed once, as MyElectricalData
- * stores one row per interval_start.
- */
-function wallClockSlotStarts(day: number, intervalMinutes: number): number[] {
-  const year = new Date(day * DAY_MS).getUTCFullYear();
-  const isSpringDstDay = day === lastSundayDay(year, 2);
-  const starts: number[] = [];
-  for (let minute = 0; minute < 1440; minute += intervalMinutes) {
-    if (isSpringDstDay && minute >= 120 && minute < 180) continue;
-    starts.push(minute);
-  }
-  return starts;
-}
-
-function intervalEndLabel(day: number, endMinute: number): string {
-  const endDay = day + Math.floor(endMinute / 1440);
-  return `${formatDay(endDay)} ${minutesToHhMm(endMinute % 1440)}:00`;
+/** `YYYY-MM-DD HH:MM:SS` of a naive wall-clock time (ms since 1970-01-01 on that clock). */
+function wallStamp(wallMs: number): string {
+  const day = Math.floor(wallMs / DAY_MS);
+  return `${formatDay(day)} ${minutesToHhMm((wallMs - day * DAY_MS) / 60_000)}:00`;
 }
 
 async function insertMeasures(db: SqlRunner, kind: Kind, rows: MeasureRow[]): Promise<void> {
@@ -225,9 +232,10 @@ async function insertMeasures(db: SqlRunner, kind: Kind, rows: MeasureRow[]): Pr
   // One JSON parameter instead of thousands of placeholders: identical over pg and PGlite, and fast.
   await db.query(
     `insert into ${table} (id, usage_point_id, date, granularity, interval_start, value, source, raw_data)
-     select r.id, r.usage_point_id, r.date, r.granularity::datagranularity, r.interval_start, r.value, r.source, r.raw_data
+     select r.id, r.usage_point_id, r.date, r.granularity::datagranularity, r.interval_start, r.value, r.source,
+       coalesce(r.raw_data, 'null'::json)
      from json_to_recordset($1::json) as r(id varchar, usage_point_id varchar, date date, granularity text,
-       interval_start varchar, value integer, source varchar, raw_data jsonb)
+       interval_start varchar, value integer, source varchar, raw_data json)
      on conflict (id) do update set value = excluded.value, raw_data = excluded.raw_data, updated_at = now()`,
     [JSON.stringify(rows)],
   );
@@ -245,28 +253,35 @@ async function insertPdls(db: SqlRunner, pdls: GeneratedPdl[], offerId: string |
     selected_offer_id: pdl.selectedOfferId !== undefined ? pdl.selectedOfferId : offerId,
   }));
   await db.query(
-    `insert into pdls (id, usage_point_id, name, pricing_option, offpeak_hours, has_consumption, has_production,
-       is_active, selected_offer_id)
-     select r.id, r.usage_point_id, r.name, r.pricing_option, r.offpeak_hours, true, r.has_production, true,
-       r.selected_offer_id
+    `insert into pdls (id, usage_point_id, user_id, name, pricing_option, offpeak_hours, has_consumption,
+       has_production, is_active, selected_offer_id)
+     select r.id, r.usage_point_id, $2, r.name, r.pricing_option, coalesce(r.offpeak_hours, 'null'::json), true,
+       r.has_production, true, r.selected_offer_id
      from json_to_recordset($1::json) as r(id varchar, usage_point_id varchar, name varchar, pricing_option varchar,
-       offpeak_hours jsonb, has_production boolean, selected_offer_id varchar)
+       offpeak_hours json, has_production boolean, selected_offer_id varchar)
      on conflict (usage_point_id) do update set name = excluded.name, pricing_option = excluded.pricing_option,
        offpeak_hours = excluded.offpeak_hours, has_production = excluded.has_production,
        selected_offer_id = excluded.selected_offer_id, updated_at = now()`,
-    [JSON.stringify(rows)],
+    [JSON.stringify(rows), deterministicUuid('user')],
   );
 }
 
 async function insertTempoOffer(db: SqlRunner, seed: number): Promise<string> {
   const id = deterministicUuid(`offer|tempo|${seed}`);
+  const providerId = deterministicUuid('provider|EDF');
   await db.query(
-    `insert into energy_offers (id, name, offer_type, base_price, hc_price, hp_price, tempo_blue_hc, tempo_blue_hp,
-       tempo_white_hc, tempo_white_hp, tempo_red_hc, tempo_red_hp, valid_from, valid_to)
-     values ($1, 'EDF Tempo', 'TEMPO', 0.25160, 0.20680, 0.27000, 0.12960, 0.16090, 0.14860, 0.17860, 0.15680,
-       0.70620, '2025-02-01T00:00:00+01:00', null)
+    `insert into energy_providers (id, name, is_active, created_at, updated_at)
+     values ($1, 'EDF', true, now(), now()) on conflict (id) do nothing`,
+    [providerId],
+  );
+  await db.query(
+    `insert into energy_offers (id, provider_id, name, offer_type, subscription_price, base_price, hc_price, hp_price,
+       tempo_blue_hc, tempo_blue_hp, tempo_white_hc, tempo_white_hp, tempo_red_hc, tempo_red_hp, power_kva,
+       valid_from, valid_to, is_active, created_at, updated_at)
+     values ($1, $2, 'EDF Tempo', 'TEMPO', 16.55000, 0.25160, 0.20680, 0.27000, 0.12960, 0.16090, 0.14860, 0.17860,
+       0.15680, 0.70620, 9, '2025-02-01T00:00:00+01:00', null, true, now(), now())
      on conflict (id) do nothing`,
-    [id],
+    [id, providerId],
   );
   return id;
 }
@@ -305,16 +320,14 @@ async function insertTempoDays(db: SqlRunner, fromDay: number, toDay: number, se
       whites += 1;
     }
     const date = formatDay(day);
-    rows.push({
-      id: date,
-      date: `${date}T00:00:00${utcOffsetLabel(parisOffsetAtLocalMidnight(day))}`,
-      color,
-    });
+    // Client mode stores the day at 00:00 UTC (MyElectricalData apps/api/src/services/sync.py, tempo sync).
+    rows.push({ id: date, date: `${date}T00:00:00Z`, color });
   }
   for (let index = 0; index < rows.length; index += ROWS_PER_STATEMENT) {
     await db.query(
-      `insert into tempo_days (id, date, color)
-       select r.id, r.date, r.color from json_to_recordset($1::json) as r(id varchar, date timestamptz, color varchar)
+      `insert into tempo_days (id, date, color, updated_at, rte_updated_date)
+       select r.id, r.date, r.color::tempocolor, now(), r.date
+       from json_to_recordset($1::json) as r(id varchar, date timestamptz, color text)
        on conflict (id) do update set date = excluded.date, color = excluded.color, updated_at = now()`,
       [JSON.stringify(rows.slice(index, index + ROWS_PER_STATEMENT))],
     );
@@ -332,10 +345,14 @@ interface EcowattRow {
   generation_datetime: string;
   dvalue: number;
   message: string | null;
-  values: { pas: number; hvalue: number }[];
+  values: number[];
 }
 
-/** One forecast per day, and for some days a later revision with different hourly values. */
+/**
+ * One signal per day as MyElectricalData stores it (apps/api/src/services/rte.py): `periode` and
+ * `generation_datetime` naive UTC (1 December's signal at `30 November 23:00`), `values` the 24 hourly levels,
+ * one row per `periode` (unique) updated in place when RTE revises it, as some days here are.
+ */
 async function insertEcowatt(db: SqlRunner, fromDay: number, toDay: number, seed: number): Promise<void> {
   const rows: EcowattRow[] = [];
   for (let day = fromDay; day <= toDay; day++) {
@@ -351,23 +368,23 @@ async function insertEcowatt(db: SqlRunner, fromDay: number, toDay: number, seed
       // RTE's green "low-carbon" signal around solar noon.
       for (const hour of [12, 13, 14, 15]) hvalues[hour] = 0;
     }
-    const forecast = ecowattRow(day, day - 3, '12:15:00', hvalues);
-    rows.push(forecast);
     if (random() < 0.4) {
       const revised = hvalues.some((value) => value >= 2)
         ? hvalues.map((value) => Math.min(value, 1))
         : hvalues.map((value, hour) => (hour === 8 || hour === 19 ? 2 : value));
-      rows.push(ecowattRow(day, day - 1, '17:00:00', revised));
+      rows.push(ecowattRow(day, day - 1, '16:00:00', revised));
+    } else {
+      rows.push(ecowattRow(day, day - 3, '11:15:00', hvalues));
     }
   }
   await db.query(
-    `insert into ecowatt (periode, generation_datetime, dvalue, message, "values")
-     select r.periode, r.generation_datetime, r.dvalue, r.message, r."values"
+    `insert into ecowatt (periode, generation_datetime, dvalue, message, "values", hdebut, hfin, pas,
+       created_at, updated_at)
+     select r.periode, r.generation_datetime, r.dvalue, r.message, r."values", 0, 23, 60, now(), now()
      from json_to_recordset($1::json) as r(periode timestamp, generation_datetime timestamp, dvalue integer,
-       message varchar, "values" jsonb)
-     where not exists (
-       select 1 from ecowatt e where e.periode = r.periode and e.generation_datetime = r.generation_datetime
-     )`,
+       message varchar, "values" json)
+     on conflict (periode) do update set generation_datetime = excluded.generation_datetime,
+       dvalue = excluded.dvalue, message = excluded.message, "values" = excluded."values", updated_at = now()`,
     [JSON.stringify(rows)],
   );
 }
@@ -380,11 +397,11 @@ function ecowattRow(
 ): EcowattRow {
   const dvalue = Math.max(1, ...hvalues);
   return {
-    periode: `${formatDay(day)} 00:00:00`,
+    periode: naiveUtc(parisMidnightMs(day)),
     generation_datetime: `${formatDay(generationDay)} ${generationTime}`,
     dvalue,
     message: ECOWATT_MESSAGES[dvalue] ?? null,
-    values: hvalues.map((hvalue, pas) => ({ pas, hvalue })),
+    values: hvalues,
   };
 }
 
@@ -426,14 +443,22 @@ function isSummerTimeDay(day: number): boolean {
   return day > lastSundayDay(year, 2) && day < lastSundayDay(year, 9);
 }
 
-/** Offset at 00:00 local; midnight is never inside a DST switch, which happens at 02:00/03:00. */
-function parisOffsetAtLocalMidnight(day: number): number {
-  const year = new Date(day * DAY_MS).getUTCFullYear();
-  return day > lastSundayDay(year, 2) && day <= lastSundayDay(year, 9) ? 120 : 60;
+/** Europe/Paris UTC offset at an instant: +02:00 from the last Sunday of March to the last of October, 01:00 UTC. */
+function parisOffsetMs(utcMs: number): number {
+  const year = new Date(utcMs).getUTCFullYear();
+  const summerStartMs = lastSundayDay(year, 2) * DAY_MS + 3_600_000;
+  const summerEndMs = lastSundayDay(year, 9) * DAY_MS + 3_600_000;
+  return utcMs >= summerStartMs && utcMs < summerEndMs ? 7_200_000 : 3_600_000;
 }
 
-function utcOffsetLabel(offsetMinutes: number): string {
-  return `+${String(offsetMinutes / 60).padStart(2, '0')}:00`;
+/** The instant of 00:00 in Paris on a day; midnight is never inside a DST switch, which happens at 02:00/03:00. */
+function parisMidnightMs(day: number): number {
+  return day * DAY_MS - parisOffsetMs(day * DAY_MS - 3_600_000);
+}
+
+/** `YYYY-MM-DD HH:MM:SS` of an instant in UTC, as a naive `timestamp` holds it. */
+function naiveUtc(utcMs: number): string {
+  return new Date(utcMs).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 function minutesToHhMm(minutes: number): string {

@@ -35,7 +35,7 @@ describe('MED schema', () => {
   });
   afterAll(() => database.close());
 
-  it('applies twice and creates every MyElectricalData table', async () => {
+  it('applies twice and creates every MyElectricalData table med-export reads, and export_configs', async () => {
     await database.query(MED_SCHEMA_SQL);
     const tables = await database.query<{ table_name: string }>(
       `select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
@@ -44,6 +44,8 @@ describe('MED schema', () => {
       'consumption_data',
       'ecowatt',
       'energy_offers',
+      'energy_providers',
+      'export_configs',
       'pdls',
       'production_data',
       'tempo_days',
@@ -102,7 +104,7 @@ describe('generateMedData over 400 days', () => {
     expect(daily.at(-1)?.date).toBe(to);
   });
 
-  it('makes each daily value the rounded sum of the day’s interval energy', async () => {
+  it('makes each daily value the rounded sum of the day’s stored interval energy, but on the fall-back day', async () => {
     for (const table of ['consumption_data', 'production_data']) {
       const rows = await database.query<MeasureRow>(MEASURES_SQL.replace('consumption_data', table), [
         SOLAR_PDL.usagePointId,
@@ -119,21 +121,52 @@ describe('generateMedData over 400 days', () => {
       }
       const daily = rows.filter((row) => row.granularity === 'daily');
       expect(daily).toHaveLength(400);
-      for (const row of daily) expect(row.value).toBe(Math.round(detailedWhByDay.get(row.date) ?? NaN));
+      for (const row of daily) {
+        // Enedis's daily energy counts the two CEST intervals MyElectricalData's upsert loses that day.
+        if (row.date === '2023-10-29') expect(row.value).toBeGreaterThan(detailedWhByDay.get(row.date)!);
+        else expect(row.value).toBe(Math.round(detailedWhByDay.get(row.date) ?? NaN));
+      }
     }
   });
 
-  it('follows Europe/Paris wall-clock time on DST days', () => {
+  it('labels DST days as MyElectricalData does: end stamp minus length on the wall clock', () => {
     const detailedOn = (date: string) =>
       consumption.filter((row) => row.date === date && row.granularity === 'detailed');
     const spring = detailedOn('2023-03-26');
     expect(spring).toHaveLength(46);
-    expect(spring.map((row) => row.interval_start)).not.toContain('02:00');
-    expect(spring.map((row) => row.interval_start)).not.toContain('02:30');
+    const springLabels = spring.map((row) => row.interval_start);
+    expect(springLabels.slice(0, 5)).toEqual(['00:00', '00:30', '01:00', '02:30', '03:00']);
+    expect(springLabels).not.toContain('01:30');
+    expect(springLabels).not.toContain('02:00');
+    const gapRow = spring.find((row) => row.interval_start === '02:30') as unknown as { raw_data: unknown };
+    expect(gapRow.raw_data).toMatchObject({
+      date: '2023-03-26 03:00:00',
+      interval_length: 'PT30M',
+      measure_type: 'B',
+    });
     const autumn = detailedOn('2023-10-29');
     expect(autumn).toHaveLength(48);
     expect(new Set(autumn.map((row) => row.interval_start)).size).toBe(48);
+    // 01:30, 02:00 and 02:30 hold the later (CET) occurrences: their end stamps are CET wall times.
+    const ends = Object.fromEntries(
+      autumn.map((row) => [row.interval_start, (row.raw_data as unknown as { date: string }).date]),
+    );
+    expect(ends['01:30']).toBe('2023-10-29 02:00:00');
+    expect(ends['02:30']).toBe('2023-10-29 03:00:00');
     expect(detailedOn('2023-06-15')).toHaveLength(48);
+  });
+
+  it('stores the values, sources and raw_data shapes MyElectricalData writes', async () => {
+    const [daily] = await database.query<{ source: string; raw_data: unknown; value: number }>(
+      `select source, raw_data, value from consumption_data where granularity = 'daily' and date = '2023-06-15'`,
+    );
+    expect(daily).toEqual({
+      source: 'myelectricaldata',
+      raw_data: { date: '2023-06-15', value: String(daily!.value) },
+      value: daily!.value,
+    });
+    const sources = await database.query(`select distinct source from production_data`);
+    expect(sources).toEqual([{ source: 'myelectricaldata' }]);
   });
 
   it('draws a plausible load and solar shape', async () => {
@@ -157,14 +190,15 @@ describe('generateMedData over 400 days', () => {
   });
 
   it('colours every day up to the day after `to` within the Tempo quotas', async () => {
-    const days = await database.query<{ id: string; color: string; weekday: number; local_hour: number }>(
-      `select id, color, extract(isodow from id::date)::int as weekday,
-              extract(hour from date at time zone 'Europe/Paris')::int as local_hour
+    const days = await database.query<{ id: string; color: string; weekday: number; utc: string }>(
+      `select id, color::text as color, extract(isodow from id::date)::int as weekday,
+              to_char(date at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as utc
        from tempo_days order by id`,
     );
     expect(days).toHaveLength(401);
     expect(days.at(-1)?.id).toBe('2024-02-05');
-    expect(days.every((day) => day.local_hour === 0)).toBe(true);
+    // Client mode: the day at 00:00 UTC.
+    expect(days.every((day) => day.utc === `${day.id} 00:00`)).toBe(true);
     const seasons = new Map<string, { RED: number; WHITE: number; BLUE: number }>();
     for (const day of days) {
       const [year, month] = day.id.split('-').map(Number) as [number, number];
@@ -186,32 +220,31 @@ describe('generateMedData over 400 days', () => {
     expect(fullSeason?.WHITE).toBeGreaterThan(10);
   });
 
-  it('stores ecowatt forecasts for the last days, revised ones differing from the first', async () => {
+  it('stores one EcoWatt signal per day at Paris midnight in naive UTC, some revised later', async () => {
     const rows = await database.query<{
       periode: string;
       generated: string;
       dvalue: number;
       values: unknown;
+      bounds: string;
     }>(
       `select to_char(periode, 'YYYY-MM-DD HH24:MI:SS') as periode,
-              to_char(generation_datetime, 'YYYY-MM-DD HH24:MI:SS') as generated, dvalue, "values"
-       from ecowatt order by periode, generation_datetime`,
+              to_char(generation_datetime, 'YYYY-MM-DD HH24:MI:SS') as generated, dvalue, "values",
+              hdebut || '-' || hfin || '/' || pas as bounds
+       from ecowatt order by periode`,
     );
-    const byDay = new Map<string, typeof rows>();
-    for (const row of rows) byDay.set(row.periode, [...(byDay.get(row.periode) ?? []), row]);
-    expect(byDay.size).toBe(30);
-    expect([...byDay.keys()].every((periode) => periode.endsWith(' 00:00:00'))).toBe(true);
-    expect([...byDay.keys()].at(-1)).toBe('2024-02-07 00:00:00');
-    const revisedDays = [...byDay.values()].filter((versions) => versions.length === 2);
-    expect(revisedDays.length).toBeGreaterThan(0);
-    for (const [older, newer] of revisedDays as [(typeof rows)[number], (typeof rows)[number]][]) {
-      expect(newer.generated > older.generated).toBe(true);
-      expect(newer.values).not.toEqual(older.values);
-    }
+    expect(rows).toHaveLength(30);
+    // Winter: Paris midnight is 23:00 UTC the day before (MyElectricalData apps/api/src/services/rte.py).
+    expect(rows.every((row) => row.periode.endsWith(' 23:00:00'))).toBe(true);
+    expect(rows.at(-1)?.periode).toBe('2024-02-06 23:00:00');
+    const generatedTheDayBefore = rows.filter((row) => row.generated.endsWith(' 16:00:00'));
+    expect(generatedTheDayBefore.length).toBeGreaterThan(0);
+    expect(generatedTheDayBefore.length).toBeLessThan(rows.length);
     for (const row of rows) {
-      const values = row.values as { pas: number; hvalue: number }[];
-      expect(values.map((value) => value.pas)).toEqual([...Array(24).keys()]);
-      expect(row.dvalue).toBe(Math.max(1, ...values.map((value) => value.hvalue)));
+      const values = row.values as number[];
+      expect(values).toHaveLength(24);
+      expect(row.dvalue).toBe(Math.max(1, ...values));
+      expect(row.bounds).toBe('0-23/60');
     }
   });
 
@@ -282,9 +315,10 @@ describe('generateMedData options', () => {
     expect(result).toEqual({ detailedRows: 0, dailyRows: 62 });
   });
 
-  it('builds demo options covering more than 420 days up to yesterday', () => {
+  it('builds demo options covering more than 420 days up to J-2, Tempo up to tomorrow', () => {
     const options = demoOptions('2025-06-15');
-    expect(options.to).toBe('2025-06-14');
+    expect(options.to).toBe('2025-06-13');
+    expect(options.tempoTo).toBe('2025-06-16');
     const days = (Date.parse(options.to) - Date.parse(options.from)) / 86_400_000 + 1;
     expect(days).toBeGreaterThanOrEqual(420);
     expect(options).toMatchObject({ intervalMinutes: 30, tempo: true, ecowatt: true, offers: true });

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
-import { MED_SCHEMA_SQL } from './med-schema.js';
+import { medSchemaSql, testSchemaShape } from './med-schema.js';
+import type { MedSchemaShape } from './med-schema.js';
 
 export interface TestDatabase {
   /** Connection string of this database only; hand it to the code under test. */
@@ -19,8 +20,10 @@ export interface EmbeddedPostgres {
 }
 
 export interface CreateTestDatabaseOptions {
-  /** Apply MED_SCHEMA_SQL; default true. */
+  /** Apply MyElectricalData's schema; default true. */
   schema?: boolean;
+  /** Which real shape (see med-schema.ts); default testSchemaShape(): MED_TEST_SCHEMA, else by server. */
+  shape?: MedSchemaShape;
 }
 
 // A pg.Pool per test plus the exporter's own pool must fit; the socket server accepts a single one by default.
@@ -35,7 +38,7 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
   const database = serverUrl ? await createServerDatabase(serverUrl) : await createEmbeddedDatabase();
   if (options.schema ?? true) {
     try {
-      await database.query(MED_SCHEMA_SQL);
+      await database.query(medSchemaSql(options.shape ?? testSchemaShape()));
     } catch (error) {
       await database.close();
       throw error;

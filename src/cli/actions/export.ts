@@ -33,7 +33,7 @@ export async function exportAction(
     output.log.info('no destination is enabled: set MQTT_ENABLED=true (or another destination) to export');
     return EXIT_OK;
   }
-  const session = await openDatabase(config, output);
+  const session = await openDatabase(config, output, { writes: !(options.dryRun ?? false) });
   let results: DestinationResult[];
   try {
     results = await runExport({

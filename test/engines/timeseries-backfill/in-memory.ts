@@ -64,6 +64,7 @@ export function memoryQuery(data: MemoryData): QueryLayer {
     listPdls: async () => [pdl],
     offerPriceHistory: async () => null,
     tempoDaysChangedSince: async () => [],
+    duplicateDailyRows: async () => 0,
     dailyRows: async (_direction: EnergyDirection, _id: string, range?: DateRange) => daily(range),
     async *detailedPages(_direction, _id, range, pageSize = 1000) {
       const rows = data.detailed.filter((row) => within(row.date, range));

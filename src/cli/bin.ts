@@ -20,6 +20,8 @@ const exitCode = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   isTTY: Boolean(process.stdout.isTTY),
+  ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
+  ...(process.stdout.isTTY && process.stderr.isTTY ? { progressStream: process.stderr } : {}),
   signal: controller.signal,
 });
 process.exitCode = exitCode;

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/config-error.js';
+import { ConfigProblem, ConfigProblems } from '../config/config-error.js';
 import { exportCommand } from './commands/export.js';
 import { logsCommand } from './commands/logs.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -67,7 +67,11 @@ Configuration comes from the file and from environment variables (which win): se
   try {
     return await action(output, globals);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof ConfigProblems) {
+      for (const problem of error.problems) output.log.error(problem.message);
+      return EXIT_USAGE;
+    }
+    if (error instanceof ConfigProblem || error instanceof UsageError) {
       output.log.error(error.message);
       return EXIT_USAGE;
     }

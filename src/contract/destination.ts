@@ -116,7 +116,29 @@ export interface DestinationManifest<M extends FieldMap = FieldMap> extends Conf
   envPrefixes: readonly string[];
   /** Options besides the common enabled/interval/export_data/timeout. */
   fields: M;
+  /**
+   * Which server (and namespace on it) the configuration points at, secrets never included: what the
+   * destination's stored state belongs to. When it changes, the next pass starts from empty state and sends
+   * the whole history to the new target. Build it with `describeTarget`.
+   */
+  target(config: ConfigOf<M>): string;
   load(): Promise<Destination>;
+}
+
+/**
+ * A target identity: the URL without its credentials, query or trailing slash, then the options naming a
+ * namespace on that server, e.g. `mqtt://broker:1883 topic_prefix=myelectricaldata`.
+ */
+export function describeTarget(url: URL, namespace: Record<string, unknown> = {}): string {
+  const clean = new URL(url.href);
+  clean.username = '';
+  clean.password = '';
+  clean.search = '';
+  clean.hash = '';
+  const qualifiers = Object.entries(namespace)
+    .filter(([, value]) => value !== undefined && value !== null && value !== '')
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  return [clean.href.replace(/\/+$/, ''), ...qualifiers].join(' ');
 }
 
 export interface Destination<M extends FieldMap = FieldMap> extends DestinationManifest<M> {

@@ -8,7 +8,15 @@ import { redact } from '../redact.js';
 export interface StoredState {
   state: Record<string, unknown>;
   watermark: Date | null;
+  /** The target (manifest `target`) this state was confirmed by; null when recorded before targets were. */
+  target?: string | null;
 }
+
+/**
+ * The target is kept inside the state document under this key, which no destination uses (the runner strips
+ * it before a destination sees its state).
+ */
+const TARGET_KEY = '_target';
 
 export async function readState(db: Kysely<Database>, destination: string): Promise<StoredState> {
   const row = await db
@@ -16,7 +24,8 @@ export async function readState(db: Kysely<Database>, destination: string): Prom
     .select(['state', 'watermark'])
     .where('destination', '=', destination)
     .executeTakeFirst();
-  return { state: row?.state ?? {}, watermark: row?.watermark ?? null };
+  const { [TARGET_KEY]: target, ...state } = row?.state ?? {};
+  return { state, watermark: row?.watermark ?? null, target: typeof target === 'string' ? target : null };
 }
 
 export async function lastSuccessAt(db: Kysely<Database>, destination: string): Promise<Date | null> {
@@ -105,7 +114,10 @@ export async function completeLog(
     if (completion.state) {
       const values = {
         destination,
-        state: JSON.stringify(completion.state.state),
+        state: JSON.stringify({
+          ...completion.state.state,
+          ...(completion.state.target ? { [TARGET_KEY]: completion.state.target } : {}),
+        }),
         watermark: completion.state.watermark,
         updated_at: sql<Date>`now()`,
       };

@@ -98,7 +98,8 @@ async function runDestination(
   if (!options.force && !options.since && !dryRun) {
     const last = await lastSuccessAt(db, id);
     const nextDueAt = last ? new Date(last.getTime() + selected.config.common.interval * 60_000) : null;
-    if (nextDueAt && nextDueAt > options.now) {
+    // A destination pointed at a new target is due at once: the new server has nothing yet.
+    if (nextDueAt && nextDueAt > options.now && !(await targetChanged(db, selected))) {
       log.debug(`${id}: last success ${last!.toISOString()}, next due ${nextDueAt.toISOString()}`);
       return result('not_due', { nextDueAt, summary: 'not due yet' });
     }
@@ -123,7 +124,7 @@ async function runDestination(
     const interrupted = await closeInterruptedRuns(db, id);
     if (interrupted > 0)
       log.warn(`${id}: closed ${interrupted} run(s) left unfinished by a process that died`);
-    const stored = await readState(db, id);
+    const stored = forCurrentTarget(await readState(db, id), selected, log);
     const cursor = await options.query.changeCursor();
     const logId = await startLog(db, id);
     try {
@@ -133,7 +134,7 @@ async function runDestination(
         records: outcome.records,
         details: outcome.details,
         errorMessage: null,
-        state: { state: outcome.state, watermark: laterOf(cursor, stored.watermark) },
+        state: { state: outcome.state, watermark: laterOf(cursor, stored.watermark), target: stored.target },
       });
       return result('success', {
         records: outcome.records,
@@ -149,7 +150,9 @@ async function runDestination(
         details: confirmed?.details ?? {},
         errorMessage: message,
         // The watermark stays where it was: every change since then is sent again next time.
-        state: confirmed ? { state: confirmed.state, watermark: stored.watermark } : undefined,
+        state: confirmed
+          ? { state: confirmed.state, watermark: stored.watermark, target: stored.target }
+          : undefined,
       });
       return result(confirmed ? 'partial' : 'error', {
         records: confirmed?.records ?? 0,
@@ -167,10 +170,11 @@ async function runDestination(
 function callDestination(
   options: RunOptions,
   selected: SelectedDestination,
-  stored: StoredState,
+  storedState: StoredState,
   otherResults: readonly PassResult[],
 ): Promise<ExportOutcome> {
   const { config } = selected;
+  const stored = forCurrentTarget(storedState, selected, options.log);
   const changedSince = stored.watermark
     ? new Date(stored.watermark.getTime() - CHANGE_SAFETY_MARGIN_MS)
     : null;
@@ -188,6 +192,25 @@ function callDestination(
     signal: options.signal,
     otherResults,
   });
+}
+
+/**
+ * What a destination delivered belongs to the server it delivered to: pointed at another one (a new, empty
+ * VictoriaMetrics, another broker or topic prefix), it starts from empty state and sends the whole history.
+ * A state recorded before targets were adopts the current one.
+ */
+function forCurrentTarget(stored: StoredState, selected: SelectedDestination, log: Logger): StoredState {
+  const target = selected.destination.target(selected.config.options);
+  if (!stored.target || stored.target === target) return { ...stored, target };
+  log.info(
+    `${selected.destination.id}: new target ${target} (was ${stored.target}): sending the whole history to it`,
+  );
+  return { state: {}, watermark: null, target };
+}
+
+async function targetChanged(db: Kysely<Database>, selected: SelectedDestination): Promise<boolean> {
+  const { target } = await readState(db, selected.destination.id);
+  return Boolean(target) && target !== selected.destination.target(selected.config.options);
 }
 
 function laterOf(a: Date | null, b: Date | null): Date | null {

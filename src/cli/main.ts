@@ -3,6 +3,7 @@ import { ConfigProblem, ConfigProblems } from '../config/config-error.js';
 import { exportCommand } from './commands/export.js';
 import { logsCommand } from './commands/logs.js';
 import { migrateCommand } from './commands/migrate.js';
+import { statusCommand } from './commands/status.js';
 import { testCommand } from './commands/test.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, RunError, UsageError } from './errors.js';
 import type { Action, CliIo, GlobalOptions } from './io.js';
@@ -32,11 +33,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 Examples:
   med-export export --all                          # from cron
   med-export test --destination home_assistant     # while debugging
+  med-export status                                # what each destination holds, when it runs next
   med-export logs --last 10                        # what happened
 
 Configuration comes from the file and from environment variables (which win): see config.example.yaml.`,
     );
-  for (const command of [exportCommand, testCommand, logsCommand, migrateCommand]) {
+  for (const command of [exportCommand, statusCommand, testCommand, logsCommand, migrateCommand]) {
     program.addCommand(command((chosen) => (action = chosen)));
   }
   for (const command of [program, ...program.commands]) {

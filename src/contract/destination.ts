@@ -39,11 +39,24 @@ export interface ExportContext<C> {
   log: Logger;
   signal: AbortSignal;
   /**
+   * Where a long pass says what it is doing and how far it is, for the spinner on a terminal. Optional so a
+   * test's context may leave it out; the runner always gives one (a no-op when nothing is shown), so call it
+   * as `ctx.progress?.report(…)`, at most every few hundred rows.
+   */
+  progress?: ProgressReporter;
+  /**
    * For a destination declared `runsLast`: how the other destinations of this pass ended (they ran before it).
    * Empty for the others.
    */
   otherResults: readonly PassResult[];
 }
+
+/** What a pass is doing now, e.g. `report('importing statistics', 1200, 48000, 'rows')`. */
+export interface ProgressReporter {
+  report(activity: string, done?: number, total?: number, unit?: string): void;
+}
+
+export const SILENT_PROGRESS: ProgressReporter = { report: () => {} };
 
 /** How one destination's export ended in this pass. */
 /** How a destination's run ended: what export_logs records, or `not_due` when it did not run. */

@@ -6,9 +6,10 @@ import type {
   ExportOutcome,
   PassResult,
   Payload,
+  ProgressReporter,
   ResultStatus,
 } from '../contract/destination.js';
-import { CHANGE_SAFETY_MARGIN_MS, DeliveryError } from '../contract/destination.js';
+import { CHANGE_SAFETY_MARGIN_MS, DeliveryError, SILENT_PROGRESS } from '../contract/destination.js';
 import type { Logger } from '../logger.js';
 import type { QueryLayer } from '../query/types.js';
 import { redact } from '../redact.js';
@@ -52,26 +53,45 @@ export interface RunOptions {
   now: Date;
   log: Logger;
   signal: AbortSignal;
+  /** Where each destination's progress is shown (the terminal's spinner); nothing is shown without it. */
+  progress?: ProgressBoard;
+}
+
+/** Progress of a whole pass: one line per destination while it runs. */
+export interface ProgressBoard {
+  reporter(destination: string): ProgressReporter;
+  finished(destination: string): void;
 }
 
 /** One export pass: every selected destination concurrently; one failing never stops the others. */
 export async function runExport(options: RunOptions): Promise<DestinationResult[]> {
   const first = options.selected.filter((selected) => !selected.destination.runsLast);
   const last = options.selected.filter((selected) => selected.destination.runsLast);
-  const firstResults = await Promise.all(first.map((selected) => runDestination(options, selected, [])));
+  const firstResults = await Promise.all(first.map((selected) => tracked(options, selected, [])));
   const passResults = firstResults.map(({ destination, status, records, durationMs }) => ({
     destination,
     status,
     records,
     durationMs,
   }));
-  const lastResults = await Promise.all(
-    last.map((selected) => runDestination(options, selected, passResults)),
-  );
+  const lastResults = await Promise.all(last.map((selected) => tracked(options, selected, passResults)));
   const results = [...firstResults, ...lastResults];
   return options.selected.map((selected) =>
     results.find((result) => result.destination === selected.destination.id)!,
   );
+}
+
+async function tracked(
+  options: RunOptions,
+  selected: SelectedDestination,
+  otherResults: readonly PassResult[],
+): Promise<DestinationResult> {
+  options.progress?.reporter(selected.destination.id).report('exporting');
+  try {
+    return await runDestination(options, selected, otherResults);
+  } finally {
+    options.progress?.finished(selected.destination.id);
+  }
 }
 
 async function runDestination(
@@ -190,6 +210,7 @@ function callDestination(
     timeoutMs: config.common.timeoutMs,
     log: options.log,
     signal: options.signal,
+    progress: options.progress?.reporter(selected.destination.id) ?? SILENT_PROGRESS,
     otherResults,
   });
 }

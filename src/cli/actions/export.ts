@@ -8,6 +8,7 @@ import type { QueryLayer } from '../../query/types.js';
 import type { GlobalOptions, Output } from '../io.js';
 import { openDatabase, readConfiguration } from '../session.js';
 import { printResults } from '../print-results.js';
+import { terminalProgress } from '../progress.js';
 
 export interface ExportOptions {
   all?: boolean;
@@ -40,6 +41,7 @@ export async function exportAction(
     return EXIT_USAGE;
   }
   const session = await openDatabase(config, output);
+  const progress = terminalProgress(output, { json: options.json ?? false });
   let results: DestinationResult[];
   try {
     const query = createQueryLayer(session.db);
@@ -55,8 +57,10 @@ export async function exportAction(
       now: new Date(),
       log: output.log,
       signal: output.io.signal,
+      ...(progress ? { progress } : {}),
     });
   } finally {
+    progress?.stop();
     await session.close();
   }
   printResults(output, results, { json: options.json ?? false, dryRun: options.dryRun ?? false });

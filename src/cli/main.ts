@@ -22,10 +22,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .version(VERSION)
     .option(
       '--config <file>',
-      'configuration file (default: med-export.config.yaml, .med-exportrc.yaml, … here)',
+      'configuration file (default: the first of med-export.config.yaml here, ~/.config/med-export/config.yaml, /etc/med-export/config.yaml)',
     )
     .option('--verbose', 'say more, and show stack traces')
-    .option('--quiet', 'only warnings and errors')
+    .option('--quiet', 'print nothing unless something failed or needs you (for cron)')
     .option('--no-color', 'no colours even on a terminal')
     .addHelpText(
       'after',

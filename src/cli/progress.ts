@@ -2,6 +2,7 @@ import ora from 'ora';
 import type { Ora } from 'ora';
 import type { ProgressReporter } from '../contract/destination.js';
 import type { ProgressBoard } from '../export/run-export.js';
+import type { Logger } from '../logger.js';
 import type { Output } from './io.js';
 
 /** The spinner when it may be shown: on a terminal, and neither under --quiet nor --json. */
@@ -54,6 +55,19 @@ export class TerminalProgress implements ProgressBoard {
   finished(destination: string): void {
     this.lines.delete(destination);
     this.render();
+  }
+
+  /** The same logger, its lines written around the spinner instead of through it. */
+  around(log: Logger): Logger {
+    const aside =
+      (write: (message: string) => void) =>
+      (message: string): void => {
+        if (!this.spinner.isSpinning) return write(message);
+        this.spinner.clear();
+        write(message);
+        this.spinner.render();
+      };
+    return { debug: aside(log.debug), info: aside(log.info), warn: aside(log.warn), error: aside(log.error) };
   }
 
   /** Clears the spinner's line, before the results are printed. */

@@ -55,7 +55,7 @@ export async function exportAction(
       dryRun: options.dryRun ?? false,
       since: options.since ?? null,
       now: new Date(),
-      log: output.log,
+      log: progress ? progress.around(output.log) : output.log,
       signal: output.io.signal,
       ...(progress ? { progress } : {}),
     });

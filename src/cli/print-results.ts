@@ -1,4 +1,5 @@
 import type { DestinationResult } from '../export/run-export.js';
+import type { TargetSwitch } from '../export/target-state.js';
 import type { Output } from './io.js';
 
 const PREVIEW_LINES = 12;
@@ -35,6 +36,7 @@ export function printResults(
         say(
           `${color.green('✔')} ${result.destination}: ${options.dryRun ? 'would send ' : ''}${result.summary} (${seconds})`,
         );
+        if (result.targetSwitch && !output.quiet) printTargetSwitch(output, result.targetSwitch);
         if (options.dryRun && !output.quiet) {
           printNotes(output, result);
           printPreview(output, result);
@@ -57,6 +59,14 @@ export function printResults(
         break;
     }
   }
+}
+
+function printTargetSwitch(output: Output, { from, to, restored }: TargetSwitch): void {
+  output.print(
+    restored
+      ? `    back to ${to} (was ${from}): sent what changed since it was last confirmed there`
+      : `    new target ${to} (was ${from}): sent the whole history to it`,
+  );
 }
 
 /** What a destination noted about its dry run (`dry_run_note`, `note` …): as visible as in --json. */
@@ -90,6 +100,7 @@ function jsonResult(result: DestinationResult, dryRun: boolean) {
     details: result.details,
     duration_ms: result.durationMs,
     next_due_at: result.nextDueAt?.toISOString() ?? null,
+    target_switch: result.targetSwitch,
     ...(dryRun ? { payloads: result.payloads } : {}),
   };
 }

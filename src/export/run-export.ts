@@ -23,6 +23,8 @@ import {
   startLog,
 } from './export-log.js';
 import type { StoredState } from './export-log.js';
+import { forTarget } from './target-state.js';
+import type { TargetSwitch } from './target-state.js';
 
 export interface DestinationResult {
   destination: string;
@@ -34,6 +36,8 @@ export interface DestinationResult {
   durationMs: number;
   nextDueAt: Date | null;
   payloads: Payload[];
+  /** This run's destination points at another target than its stored state's: what changed. */
+  targetSwitch: TargetSwitch | null;
 }
 
 export interface SelectedDestination {
@@ -112,6 +116,7 @@ async function runDestination(
     durationMs: Date.now() - started,
     nextDueAt: null,
     payloads: [],
+    targetSwitch: null,
     ...fields,
   });
 
@@ -144,7 +149,7 @@ async function runDestination(
     const interrupted = await closeInterruptedRuns(db, id);
     if (interrupted > 0)
       log.warn(`${id}: closed ${interrupted} run(s) left unfinished by a process that died`);
-    const stored = forCurrentTarget(await readState(db, id), selected, log);
+    const { stored, switched } = forTarget(await readState(db, id), currentTarget(selected));
     const cursor = await options.query.changeCursor();
     const logId = await startLog(db, id);
     try {
@@ -154,12 +159,17 @@ async function runDestination(
         records: outcome.records,
         details: outcome.details,
         errorMessage: null,
-        state: { state: outcome.state, watermark: laterOf(cursor, stored.watermark), target: stored.target },
+        state: {
+          ...stored,
+          state: outcome.state,
+          watermark: laterOf(cursor, stored.watermark),
+        },
       });
       return result('success', {
         records: outcome.records,
         summary: outcome.summary,
         details: outcome.details,
+        targetSwitch: switched,
       });
     } catch (error) {
       const message = describeError(error);
@@ -170,9 +180,7 @@ async function runDestination(
         details: confirmed?.details ?? {},
         errorMessage: message,
         // The watermark stays where it was: every change since then is sent again next time.
-        state: confirmed
-          ? { state: confirmed.state, watermark: stored.watermark, target: stored.target }
-          : undefined,
+        state: confirmed ? { ...stored, state: confirmed.state } : undefined,
       });
       return result(confirmed ? 'partial' : 'error', {
         records: confirmed?.records ?? 0,
@@ -194,7 +202,7 @@ function callDestination(
   otherResults: readonly PassResult[],
 ): Promise<ExportOutcome> {
   const { config } = selected;
-  const stored = forCurrentTarget(storedState, selected, options.log);
+  const { stored } = forTarget(storedState, currentTarget(selected));
   const changedSince = stored.watermark
     ? new Date(stored.watermark.getTime() - CHANGE_SAFETY_MARGIN_MS)
     : null;
@@ -215,23 +223,13 @@ function callDestination(
   });
 }
 
-/**
- * What a destination delivered belongs to the server it delivered to: pointed at another one (a new, empty
- * VictoriaMetrics, another broker or topic prefix), it starts from empty state and sends the whole history.
- * A state recorded before targets were adopts the current one.
- */
-function forCurrentTarget(stored: StoredState, selected: SelectedDestination, log: Logger): StoredState {
-  const target = selected.destination.target(selected.config.options);
-  if (!stored.target || stored.target === target) return { ...stored, target };
-  log.info(
-    `${selected.destination.id}: new target ${target} (was ${stored.target}): sending the whole history to it`,
-  );
-  return { state: {}, watermark: null, target };
+function currentTarget(selected: SelectedDestination): string {
+  return selected.destination.target(selected.config.options);
 }
 
 async function targetChanged(db: Kysely<Database>, selected: SelectedDestination): Promise<boolean> {
   const { target } = await readState(db, selected.destination.id);
-  return Boolean(target) && target !== selected.destination.target(selected.config.options);
+  return Boolean(target) && target !== currentTarget(selected);
 }
 
 function laterOf(a: Date | null, b: Date | null): Date | null {

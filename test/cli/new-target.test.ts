@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 describe('a destination pointed at a new target', () => {
-  it('sends the whole history to it on the next run, and says so in one line', async () => {
+  it('sends the whole history to it on the next run, says so in one line, and takes up a known one again', async () => {
     const first = await startVictoriaMetrics();
     const second = await startVictoriaMetrics();
     servers.push(first, second);
@@ -44,14 +44,23 @@ describe('a destination pointed at a new target', () => {
     // The same target again: no announcement.
     const again = await runCli(['export', '--all', '--force'], env);
     expect(again.exitCode).toBe(0);
-    expect(again.stderr).not.toMatch(/new target/);
+    expect(again.stdout).not.toMatch(/new target/);
 
     const moved = await runCli(['export', '--all'], { ...env, VICTORIAMETRICS_URL: second.url });
     expect(moved.exitCode).toBe(0);
-    const announcements = moved.stderr.split('\n').filter((line) => line.includes('new target'));
+    const url = (vm: VictoriaMetricsUnderTest) => vm.url.replace(/\/$/, '');
+    const announcements = moved.stdout.split('\n').filter((line) => line.includes(url(first)));
     expect(announcements).toEqual([
-      `victoriametrics: new target ${second.url.replace(/\/$/, '')} (was ${first.url.replace(/\/$/, '')}): sending the whole history to it`,
+      `    new target ${url(second)} (was ${url(first)}): sent the whole history to it`,
     ]);
+    expect(moved.stderr).toBe('');
     expect(await dailySamples(second)).toBe(history);
+
+    // Back to the first: its own state is taken up again, so it is not sent everything a second time.
+    const back = await runCli(['export', '--all', '--json'], env);
+    expect(back.exitCode).toBe(0);
+    const [result] = JSON.parse(back.stdout) as { records: number; target_switch: unknown }[];
+    expect(result!.target_switch).toEqual({ from: url(second), to: url(first), restored: true });
+    expect(result!.records).toBeLessThan(history);
   });
 });

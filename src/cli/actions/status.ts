@@ -9,6 +9,7 @@ import type { GlobalOptions, Output } from '../io.js';
 import { connectWithoutMigrating, exportTablesExist } from '../plain-database.js';
 import { readConfiguration } from '../session.js';
 import { holdingsOf } from '../state-holdings.js';
+import { readState } from '../../export/export-log.js';
 import type { Holding } from '../state-holdings.js';
 
 export interface StatusOptions {
@@ -89,13 +90,13 @@ async function destinationStatus(
     .where('destination', '=', manifest.id)
     .orderBy('started_at', 'desc')
     .limit(1);
-  const [lastRun, lastSuccess, lastError, stateRow] = await Promise.all([
+  const [lastRun, lastSuccess, lastError, stored] = await Promise.all([
     runs.where('status', 'in', ['success', 'partial', 'error']).executeTakeFirst(),
     runs.where('status', '=', 'success').executeTakeFirst(),
     runs.where('status', 'in', ['partial', 'error']).executeTakeFirst(),
-    db.selectFrom('export_state').select('state').where('destination', '=', manifest.id).executeTakeFirst(),
+    readState(db, manifest.id),
   ]);
-  const { _target: storedTarget, ...state } = stateRow?.state ?? {};
+  const { state, target: storedTarget } = stored;
   const success = asRun(lastSuccess);
   return {
     ...base,
@@ -103,7 +104,7 @@ async function destinationStatus(
     lastSuccess: success ?? null,
     lastError: asRun(lastError),
     holds: holdingsOf(state),
-    storedTarget: typeof storedTarget === 'string' && storedTarget !== target ? storedTarget : null,
+    storedTarget: storedTarget && storedTarget !== target ? storedTarget : null,
     nextDueAt:
       base.enabled && success
         ? new Date(success.at.getTime() + destinationConfig.common.interval * MINUTE_MS)
@@ -184,7 +185,8 @@ function printStatuses(output: Output, statuses: readonly DestinationStatus[], e
     if (status.storedTarget) {
       line(
         'note',
-        `what it holds was sent to ${status.storedTarget}: the next run sends the whole history to the new target`,
+        `what it holds was sent to ${status.storedTarget}; the next run exports to the target above ` +
+          '(the whole history, unless it was confirmed there before)',
       );
     }
     if (status.enabled) {

@@ -1,4 +1,5 @@
 import { main } from './main.js';
+import { processIo } from './process-io.js';
 
 /** The process around `main`: real streams, signals, and an exit that cannot hang cron. */
 const controller = new AbortController();
@@ -14,14 +15,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
-const exitCode = await main(process.argv.slice(2), {
-  env: process.env,
-  cwd: process.cwd(),
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  isTTY: Boolean(process.stdout.isTTY),
-  signal: controller.signal,
-});
+const exitCode = await main(process.argv.slice(2), processIo(controller.signal));
 process.exitCode = exitCode;
 // A library keeping a socket open must not leave cron waiting forever.
 setTimeout(() => process.exit(exitCode), 5000).unref();

@@ -1,9 +1,10 @@
 import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
-import type { Environment } from '../config/load-config.js';
+import type { Environment } from '../config/environment.js';
 import type { Logger, LogLevel } from '../logger.js';
 import { createLogger } from '../logger.js';
 import { redact } from '../redact.js';
+import { formatLocalTime } from './format-time.js';
 
 /** Where a command reads its environment and writes its output: the process, or a test's buffers. */
 export interface CliIo {
@@ -13,6 +14,10 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Colours and the spinner only on a terminal, so cron mail and journald stay clean. */
   isTTY: boolean;
+  /** The terminal's width, when stdout is one. */
+  columns?: number;
+  /** Where the progress spinner draws: given only when stdout and stderr are both a terminal. */
+  progressStream?: NodeJS.WriteStream;
   /** Aborted on SIGTERM/SIGINT: destinations stop after the current batch and the run is recorded. */
   signal: AbortSignal;
 }
@@ -32,6 +37,10 @@ export interface Output {
   quiet: boolean;
   /** A line on stdout, secrets removed. */
   print(line: string): void;
+  /** A line on stderr (a failure, whatever --quiet says), secrets removed. */
+  printError(line: string): void;
+  /** A time for people: local, with its zone. */
+  time(date: Date): string;
 }
 
 export function createOutput(io: CliIo, options: GlobalOptions): Output {
@@ -44,7 +53,20 @@ export function createOutput(io: CliIo, options: GlobalOptions): Output {
     verbose: level === 'verbose',
     quiet: level === 'quiet',
     print: (line) => io.stdout(`${redact(line)}\n`),
+    printError: (line) => io.stderr(`${redact(line)}\n`),
+    time: (date) => formatLocalTime(date, validTimeZone(io.env.TZ)),
   };
+}
+
+/** `TZ` as Intl understands it; an unknown or POSIX-style value leaves the machine's own zone. */
+function validTimeZone(zone: string | undefined): string | undefined {
+  if (!zone) return undefined;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone.replace(/^:/, '') });
+    return zone.replace(/^:/, '');
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a command runs once the command line is parsed; returns the exit status. */

@@ -1,9 +1,10 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/config-error.js';
+import { ConfigProblem, ConfigProblems } from '../config/config-error.js';
 import { doctorCommand } from './commands/doctor.js';
 import { exportCommand } from './commands/export.js';
 import { logsCommand } from './commands/logs.js';
 import { migrateCommand } from './commands/migrate.js';
+import { statusCommand } from './commands/status.js';
 import { testCommand } from './commands/test.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, RunError, UsageError } from './errors.js';
 import type { Action, CliIo, GlobalOptions } from './io.js';
@@ -22,10 +23,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .version(VERSION)
     .option(
       '--config <file>',
-      'configuration file (default: med-export.config.yaml, .med-exportrc.yaml, … here)',
+      'configuration file (default: the first of med-export.config.yaml here, ~/.config/med-export/config.yaml, /etc/med-export/config.yaml)',
     )
     .option('--verbose', 'say more, and show stack traces')
-    .option('--quiet', 'only warnings and errors')
+    .option('--quiet', 'print nothing unless something failed or needs you (for cron)')
     .option('--no-color', 'no colours even on a terminal')
     .addHelpText(
       'after',
@@ -33,11 +34,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 Examples:
   med-export export --all                          # from cron
   med-export test --destination home_assistant     # while debugging
+  med-export status                                # what each destination holds, when it runs next
   med-export logs --last 10                        # what happened
 
 Configuration comes from the file and from environment variables (which win): see config.example.yaml.`,
     );
-  for (const command of [exportCommand, testCommand, logsCommand, migrateCommand, doctorCommand]) {
+  for (const command of [
+    exportCommand,
+    statusCommand,
+    testCommand,
+    logsCommand,
+    doctorCommand,
+    migrateCommand,
+  ]) {
     program.addCommand(command((chosen) => (action = chosen)));
   }
   for (const command of [program, ...program.commands]) {
@@ -68,7 +77,11 @@ Configuration comes from the file and from environment variables (which win): se
   try {
     return await action(output, globals);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof ConfigProblems) {
+      for (const problem of error.problems) output.log.error(problem.message);
+      return EXIT_USAGE;
+    }
+    if (error instanceof ConfigProblem || error instanceof UsageError) {
       output.log.error(error.message);
       return EXIT_USAGE;
     }

@@ -1,13 +1,43 @@
 import type { LoadedConfig } from '../config/load-config.js';
-import { ConfigError } from '../config/config-error.js';
-import { UsageError } from './errors.js';
+import { ConfigError, ConfigProblem, ProblemList } from '../config/config-error.js';
+import { didYouMean } from '../config/near-miss.js';
 import type { DestinationManifest } from '../contract/destination.js';
-import { destinationManifests } from '../destinations/registry.js';
+import { destinationIds, destinationManifests } from '../destinations/registry.js';
 import type { SelectedDestination } from '../export/run-export.js';
+import { UsageError } from './errors.js';
+
+/**
+ * The destination a command-line name means: its id, or the spelling of its environment prefix
+ * (`homeassistant`, `home-assistant`, `HOME_ASSISTANT` all mean `home_assistant`).
+ */
+export function manifestNamed(name: string): DestinationManifest | undefined {
+  const wanted = name.toLowerCase().replace(/-/g, '_');
+  const squeezed = wanted.replace(/_/g, '');
+  return destinationManifests.find(
+    (manifest) =>
+      manifest.id === wanted ||
+      manifest.id.replace(/_/g, '') === squeezed ||
+      manifest.envPrefixes.some((prefix) => prefix.toLowerCase() === wanted),
+  );
+}
+
+/** The id a command-line name means, or a usage error that lists the choices and the near miss. */
+export function destinationIdNamed(name: string): string {
+  const manifest = manifestNamed(name);
+  if (!manifest) throw new UsageError(unknownDestination(name));
+  return manifest.id;
+}
+
+function unknownDestination(name: string): string {
+  return (
+    `unknown destination "${name}"${didYouMean(name, destinationIds)}` +
+    ` (choose one of ${destinationIds.join(', ')})`
+  );
+}
 
 /**
  * `--all`: the enabled destinations; `--destination x`: exactly those, which must exist and be enabled.
- * Every selected destination must have its required options.
+ * Every selected destination must have its required options. Every problem is reported, not only the first.
  */
 export async function selectDestinations(
   config: LoadedConfig,
@@ -17,41 +47,33 @@ export async function selectDestinations(
   if (!selection.all && selection.names.length === 0) {
     throw new UsageError('say which destinations to export: --all, or --destination <name> (repeatable)');
   }
-  const names = selection.all
-    ? destinationManifests
-        .map((manifest) => manifest.id)
-        .filter((id) => config.destinations.get(id)?.common.enabled)
-    : [...new Set(selection.names)];
-  const chosen = names.map((name) => {
-    const manifest = destinationManifests.find((candidate) => candidate.id === name);
-    const destinationConfig = config.destinations.get(name);
-    if (!manifest || !destinationConfig) {
-      throw new UsageError(
-        `unknown destination "${name}": choose one of ${destinationManifests.map((manifest) => manifest.id).join(', ')}`,
-      );
-    }
-    const envPrefix = manifest.envPrefixes[0]!;
+  const problems = new ProblemList();
+  const manifests = selection.all
+    ? destinationManifests.filter((manifest) => config.destinations.get(manifest.id)?.common.enabled)
+    : selection.names.flatMap((name) => {
+        const manifest = manifestNamed(name);
+        if (!manifest) problems.add(new ConfigProblem(unknownDestination(name)));
+        return manifest ? [manifest] : [];
+      });
+  const chosen = [...new Set(manifests)].flatMap((manifest) => {
+    const destinationConfig = config.destinations.get(manifest.id)!;
     if (options.requireEnabled && !destinationConfig.common.enabled) {
-      throw new UsageError(
-        `destination "${name}" is not enabled: set ${envPrefix}_ENABLED=true (or ${name}.enabled)`,
+      problems.add(
+        new ConfigProblem(
+          `destination "${manifest.id}" is not enabled: set ${manifest.envPrefixes[0]}_ENABLED=true (or ${manifest.id}.enabled)`,
+        ),
       );
     }
-    const [missing] = destinationConfig.missing;
-    if (missing) throw new ConfigError(missing, undefined, `a value: ${name} needs it`);
-    return { manifest, config: destinationConfig };
+    for (const missing of destinationConfig.missing) {
+      problems.add(new ConfigError(missing, undefined, `a value: ${manifest.id} needs it`));
+    }
+    return [{ manifest, config: destinationConfig }];
   });
+  problems.throwIfAny();
   return Promise.all(
-    chosen.map(
-      async ({
-        manifest,
-        config: destinationConfig,
-      }: {
-        manifest: DestinationManifest;
-        config: (typeof chosen)[number]['config'];
-      }) => ({
-        destination: await manifest.load(),
-        config: destinationConfig,
-      }),
-    ),
+    chosen.map(async ({ manifest, config: destinationConfig }) => ({
+      destination: await manifest.load(),
+      config: destinationConfig,
+    })),
   );
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { loadConfig } from '../config/load-config.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/config-error.js';
+import { configSearchPlaces } from '../config/read-config-file.js';
 import { connect } from '../db/connect.js';
 import { explainDatabaseError } from '../db/explain-db-error.js';
 import { MED_TABLES_READ, missingTables } from '../db/inspect.js';
@@ -20,7 +21,11 @@ export async function readConfiguration(output: Output, options: GlobalOptions):
     ...(options.config ? { configPath: options.config } : {}),
   });
   for (const warning of config.warnings) output.log.warn(warning);
-  if (config.file) output.log.debug(`configuration file: ${config.file}`);
+  output.log.debug(
+    config.file
+      ? `configuration file: ${config.file}`
+      : `no configuration file (looked in ${configSearchPlaces({ cwd: output.io.cwd, env: output.io.env }).join(', ')}): environment only`,
+  );
   return config;
 }
 

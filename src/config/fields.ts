@@ -11,6 +11,11 @@ export interface Field<T> {
   /** Secret values accept a `_FILE` variant and are redacted from every output. */
   readonly secret: boolean;
   readonly describe: string;
+  /**
+   * Former names of this option (file keys, e.g. `ca_file`; the environment variable follows, `JEEDOM_CA_FILE`):
+   * still read, with a warning naming the new one, when the option itself is not set.
+   */
+  readonly deprecatedAliases?: readonly string[];
   parse(raw: unknown, key: string): T;
 }
 
@@ -20,6 +25,11 @@ type FieldValue<F> = F extends Field<infer T> ? T : never;
 
 /** The typed configuration a field map produces. */
 export type ConfigOf<M extends FieldMap> = { [K in keyof M]: FieldValue<M[K]> };
+
+/** `withDeprecatedAliases(stringField({…}), 'ca_file')`: the option keeps answering to its old names. */
+export function withDeprecatedAliases<T>(field: Field<T>, ...aliases: string[]): Field<T> {
+  return { ...field, deprecatedAliases: aliases };
+}
 
 /** A field that may be left unset (no default): its value is then `undefined`. */
 export function optional<T>(field: Field<T>): Field<T | undefined> {

@@ -4,9 +4,11 @@ import type { RunSettings } from './run-settings.js';
 import type { DataKind } from '../domain/vocabulary.js';
 import { registerSecret } from '../redact.js';
 import { commonDestinationFields, globalFields } from './common-fields.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError, ProblemList } from './config-error.js';
+import type { Environment } from './environment.js';
 import type { Field } from './fields.js';
 import { readConfigFile } from './read-config-file.js';
+import { unknownNameWarnings } from './unknown-names.js';
 
 export interface CommonDestinationConfig {
   enabled: boolean;
@@ -32,58 +34,73 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
-export type Environment = Readonly<Record<string, string | undefined>>;
-
 /** One option's value and the name to blame when it is wrong (the env variable, or the file key). */
 interface RawValue {
   value: unknown;
   key: string;
 }
 
+/** Where an option's value may come from, in the order it is looked for. */
+interface Sources {
+  envNames: readonly string[];
+  fileValue: unknown;
+  fileKey: string;
+  fileSecretPath?: unknown;
+  /** Former names, read only when none of the above is set. */
+  deprecated?: { key: string; value: unknown; replacement: string }[];
+}
+
 /**
- * Reads the configuration file (cosmiconfig) and the environment, which overrides it, and validates every
- * value: a bad value throws ConfigError naming the key. Unknown keys only produce warnings.
+ * Reads the configuration file and the environment, which overrides it, and validates every value. Every bad
+ * value is reported (one ConfigError, or ConfigProblems listing them all), each naming its key; unknown keys and
+ * variables only produce warnings, with the name meant when it is a near miss.
  */
 export async function loadConfig(options: {
   env: Environment;
   configPath?: string;
   cwd?: string;
+  /** Where `/etc/med-export/config.yaml` is looked for; a test points it elsewhere. */
+  systemDirectory?: string;
   destinations: readonly ConfigurableUnit[];
 }): Promise<LoadedConfig> {
   const { env, destinations } = options;
-  const { file, content } = await readConfigFile(options.configPath, options.cwd ?? process.cwd());
+  const { file, content } = await readConfigFile({
+    cwd: options.cwd ?? process.cwd(),
+    env,
+    ...(options.configPath ? { explicitPath: options.configPath } : {}),
+    ...(options.systemDirectory ? { systemDirectory: options.systemDirectory } : {}),
+  });
   const warnings: string[] = [];
-  const fileKeys = new Set<string>();
+  const problems = new ProblemList();
 
   const globalValues: Record<string, unknown> = {};
   for (const [key, { env: envName, field }] of Object.entries(globalFields)) {
-    fileKeys.add(key);
-    globalValues[key] = resolve(field as Field<unknown>, [envName], content[key], key, env);
+    const sources = { envNames: [envName], fileValue: content[key], fileKey: key };
+    globalValues[key] = problems.attempt(() => resolve(field as Field<unknown>, sources, env, warnings));
   }
   const databaseUrl = globalValues.database_url as URL | undefined;
   if (databaseUrl?.password) registerSecret(databaseUrl.password);
 
   const destinationConfigs = new Map<string, DestinationConfig>();
   for (const destination of destinations) {
-    fileKeys.add(destination.id);
-    const section = readSection(content[destination.id], destination.id);
+    const section = problems.attempt(() => readSection(content[destination.id], destination.id)) ?? {};
     const allFields = { ...commonDestinationFields, ...destination.fields } as Record<string, Field<unknown>>;
     const values: Record<string, unknown> = {};
     const missing: string[] = [];
     for (const [key, field] of Object.entries(allFields)) {
       const envNames = destination.envPrefixes.map((prefix) => `${prefix}_${key.toUpperCase()}`);
-      const value = resolve(
-        field,
+      const sources: Sources = {
         envNames,
-        section[key],
-        `${destination.id}.${key}`,
-        env,
-        section[`${key}_file`],
+        fileValue: section[key],
+        fileKey: `${destination.id}.${key}`,
+        fileSecretPath: section[`${key}_file`],
+      };
+      const value = problems.attempt(() =>
+        resolve(field, withDeprecatedAliases(field, sources, destination, section, env), env, warnings),
       );
       if (value === undefined && field.required) missing.push(envNames[0]!);
-      values[key] = value;
+      values[key] = value ?? field.default;
     }
-    warnUnknownKeys(section, allFields, destination.id, warnings);
     const { enabled, interval, export_data, timeout, ...own } = values;
     destinationConfigs.set(destination.id, {
       common: {
@@ -97,10 +114,8 @@ export async function loadConfig(options: {
     });
   }
 
-  for (const key of Object.keys(content)) {
-    if (!fileKeys.has(key)) warnings.push(`unknown key "${key}" in ${file} is ignored`);
-  }
-  warnUnknownEnvironment(env, destinations, warnings);
+  warnings.push(...unknownNameWarnings({ env, content, file, destinations }));
+  problems.throwIfAny();
 
   return {
     file,
@@ -114,15 +129,40 @@ export async function loadConfig(options: {
   };
 }
 
-function resolve(
+/** After the option's own names, its former ones (`JEEDOM_CA_FILE`, then `jeedom.ca_file`). */
+function withDeprecatedAliases(
   field: Field<unknown>,
-  envNames: readonly string[],
-  fileValue: unknown,
-  fileKey: string,
+  sources: Sources,
+  destination: ConfigurableUnit,
+  section: Record<string, unknown>,
   env: Environment,
-  fileSecretPath?: unknown,
-): unknown {
-  const raw = rawValue(field, envNames, fileValue, fileKey, env, fileSecretPath);
+): Sources {
+  const aliases = field.deprecatedAliases ?? [];
+  if (aliases.length === 0) return sources;
+  const fromEnv = aliases.flatMap((alias) =>
+    destination.envPrefixes.map((prefix) => ({
+      key: `${prefix}_${alias.toUpperCase()}`,
+      value: env[`${prefix}_${alias.toUpperCase()}`] || undefined,
+      replacement: sources.envNames[0]!,
+    })),
+  );
+  const fromFile = aliases.map((alias) => ({
+    key: `${destination.id}.${alias}`,
+    value: section[alias] ?? undefined,
+    replacement: sources.fileKey,
+  }));
+  return { ...sources, deprecated: [...fromEnv, ...fromFile] };
+}
+
+function resolve(field: Field<unknown>, sources: Sources, env: Environment, warnings: string[]): unknown {
+  let raw = rawValue(field, sources, env);
+  if (raw === undefined) {
+    const old = sources.deprecated?.find((alias) => alias.value !== undefined);
+    if (old) {
+      warnings.push(`${old.key} is deprecated: use ${old.replacement} instead`);
+      raw = { value: old.value, key: old.key };
+    }
+  }
   if (raw === undefined) return field.default;
   if (field.secret && typeof raw.value === 'string') registerSecret(raw.value.trim());
   try {
@@ -136,14 +176,8 @@ function resolve(
   }
 }
 
-function rawValue(
-  field: Field<unknown>,
-  envNames: readonly string[],
-  fileValue: unknown,
-  fileKey: string,
-  env: Environment,
-  fileSecretPath: unknown,
-): RawValue | undefined {
+function rawValue(field: Field<unknown>, sources: Sources, env: Environment): RawValue | undefined {
+  const { envNames, fileValue, fileKey, fileSecretPath } = sources;
   for (const name of envNames) {
     const value = env[name];
     if (value !== undefined && value !== '') return { value, key: name };
@@ -179,47 +213,4 @@ function readSection(value: unknown, id: string): Record<string, unknown> {
   if (typeof value !== 'object' || Array.isArray(value))
     throw new ConfigError(id, value, 'a mapping of options');
   return value as Record<string, unknown>;
-}
-
-function warnUnknownKeys(
-  section: Record<string, unknown>,
-  fields: Record<string, Field<unknown>>,
-  id: string,
-  warnings: string[],
-): void {
-  for (const key of Object.keys(section)) {
-    const base = key.endsWith('_file') ? key.slice(0, -'_file'.length) : key;
-    if (!(key in fields) && !(fields[base]?.secret ?? false)) {
-      warnings.push(`unknown key "${id}.${key}" is ignored (a typo?)`);
-    }
-  }
-}
-
-function warnUnknownEnvironment(
-  env: Environment,
-  destinations: readonly ConfigurableUnit[],
-  warnings: string[],
-): void {
-  const known = new Set<string>(
-    Object.values(globalFields).flatMap(({ env: name }) => [name, `${name}_FILE`]),
-  );
-  const prefixes: string[] = [];
-  for (const destination of destinations) {
-    const fields = { ...commonDestinationFields, ...destination.fields } as Record<string, Field<unknown>>;
-    for (const prefix of destination.envPrefixes) {
-      prefixes.push(`${prefix}_`);
-      for (const [key, field] of Object.entries(fields)) {
-        known.add(`${prefix}_${key.toUpperCase()}`);
-        if (field.secret || field.kind === 'url') known.add(`${prefix}_${key.toUpperCase()}_FILE`);
-      }
-    }
-  }
-  for (const name of Object.keys(env)) {
-    if (known.has(name)) continue;
-    if (name.startsWith('MED_') && !name.startsWith('MED_TEST_')) {
-      warnings.push(`unknown environment variable ${name} is ignored (a typo?)`);
-    } else if (prefixes.some((prefix) => name.startsWith(prefix))) {
-      warnings.push(`unknown environment variable ${name} is ignored (a typo?)`);
-    }
-  }
 }

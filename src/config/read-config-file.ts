@@ -1,28 +1,99 @@
-import { cosmiconfig } from 'cosmiconfig';
-import { ConfigError } from './config-error.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cosmiconfig, defaultLoaders } from 'cosmiconfig';
+import { ConfigError, ConfigProblem } from './config-error.js';
+import type { Environment } from './environment.js';
 
-/** cosmiconfig with module name `med-export`: med-export.config.yaml, .med-exportrc.yaml, package.json … */
+const MODULE = 'med-export';
+
+/**
+ * The working directory's names: the one the README and config.example.yaml give first, then cosmiconfig's
+ * own (`.med-exportrc.yaml`, a `med-export` key in package.json …).
+ */
+const WORKING_DIRECTORY_NAMES = [
+  `${MODULE}.config.yaml`,
+  `${MODULE}.config.yml`,
+  `${MODULE}.config.json`,
+  'package.json',
+  `.${MODULE}rc`,
+  `.${MODULE}rc.json`,
+  `.${MODULE}rc.yaml`,
+  `.${MODULE}rc.yml`,
+  `.config/${MODULE}rc`,
+  `.config/${MODULE}rc.json`,
+  `.config/${MODULE}rc.yaml`,
+  `.config/${MODULE}rc.yml`,
+];
+
+export const SYSTEM_CONFIG_DIRECTORY = '/etc/med-export';
+
+export interface ConfigFileSearch {
+  /** `--config`: this file and no other. */
+  explicitPath?: string;
+  cwd: string;
+  env: Environment;
+  /** Where the system-wide `config.yaml` lives; a test points it elsewhere. */
+  systemDirectory?: string;
+}
+
+/** Where a configuration is looked for when `--config` is not given, first match wins. */
+export function configSearchPlaces(search: ConfigFileSearch): string[] {
+  // XDG Base Directory specification: $XDG_CONFIG_HOME, or ~/.config when unset or empty.
+  const userDirectory = search.env.XDG_CONFIG_HOME || (search.env.HOME && join(search.env.HOME, '.config'));
+  return [
+    ...WORKING_DIRECTORY_NAMES.map((name) => join(search.cwd, name)),
+    ...(userDirectory ? [join(userDirectory, MODULE, 'config.yaml')] : []),
+    join(search.systemDirectory ?? SYSTEM_CONFIG_DIRECTORY, 'config.yaml'),
+  ];
+}
+
 export async function readConfigFile(
-  explicitPath: string | undefined,
-  cwd: string,
+  search: ConfigFileSearch,
 ): Promise<{ file: string | null; content: Record<string, unknown> }> {
-  const explorer = cosmiconfig('med-export', { searchStrategy: 'none' });
-  let result;
-  try {
-    result = explicitPath ? await explorer.load(explicitPath) : await explorer.search(cwd);
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'an existing file' : 'a valid YAML/JSON file';
-    throw new ConfigError(
-      '--config',
-      explicitPath ?? cwd,
-      `${reason} (${(error as Error).message.split('\n')[0]})`,
-    );
+  const explorer = cosmiconfig(MODULE, {
+    searchStrategy: 'none',
+    // `.med-exportrc` without an extension is YAML (or JSON, which YAML reads too), as cosmiconfig documents.
+    loaders: { noExt: defaultLoaders['.yaml'] },
+  });
+  const places = search.explicitPath ? [search.explicitPath] : configSearchPlaces(search);
+  for (const place of places) {
+    if (!search.explicitPath && !existsSync(place)) continue;
+    let result;
+    try {
+      result = await explorer.load(place);
+    } catch (error) {
+      throw fileError(place, error, search.explicitPath !== undefined);
+    }
+    // A package.json without a `med-export` key is not a configuration: keep looking.
+    if (!result) continue;
+    if (result.isEmpty) return { file: result.filepath, content: {} };
+    const content: unknown = result.config;
+    if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+      throw new ConfigError(result.filepath, content, 'a mapping of options at the top level');
+    }
+    return { file: result.filepath, content: content as Record<string, unknown> };
   }
-  if (!result || result.isEmpty) return { file: result?.filepath ?? null, content: {} };
-  const content: unknown = result.config;
-  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
-    throw new ConfigError(result.filepath, content, 'a mapping of options at the top level');
+  return { file: null, content: {} };
+}
+
+function fileError(path: string, error: unknown, explicit: boolean): Error {
+  const { code, mark, reason } = error as NodeJS.ErrnoException & {
+    mark?: { line: number; column: number };
+    reason?: string;
+  };
+  if (code === 'ENOENT') return new ConfigError('--config', path, 'an existing file');
+  if (mark && reason) {
+    // js-yaml counts lines and columns from 0.
+    return new ConfigFileError(`${path}:${mark.line + 1}:${mark.column + 1}: ${reason}`);
   }
-  return { file: result.filepath, content: content as Record<string, unknown> };
+  const message = (error as Error).message.replace(/^\w+ Error in [^\n]*:\n/, '').split('\n')[0];
+  return new ConfigFileError(`${explicit ? '--config ' : ''}${path}: ${message}`);
+}
+
+/** A configuration file that cannot be read: exit 2, the message names the file (and line and column). */
+export class ConfigFileError extends ConfigProblem {
+  constructor(message: string) {
+    super(`configuration file ${message}`);
+    this.name = 'ConfigFileError';
+  }
 }

@@ -39,11 +39,24 @@ export interface ExportContext<C> {
   log: Logger;
   signal: AbortSignal;
   /**
+   * Where a long pass says what it is doing and how far it is, for the spinner on a terminal. Optional so a
+   * test's context may leave it out; the runner always gives one (a no-op when nothing is shown), so call it
+   * as `ctx.progress?.report(…)`, at most every few hundred rows.
+   */
+  progress?: ProgressReporter;
+  /**
    * For a destination declared `runsLast`: how the other destinations of this pass ended (they ran before it).
    * Empty for the others.
    */
   otherResults: readonly PassResult[];
 }
+
+/** What a pass is doing now, e.g. `report('importing statistics', 1200, 48000, 'rows')`. */
+export interface ProgressReporter {
+  report(activity: string, done?: number, total?: number, unit?: string): void;
+}
+
+export const SILENT_PROGRESS: ProgressReporter = { report: () => {} };
 
 /** How one destination's export ended in this pass. */
 /** How a destination's run ended: what export_logs records, or `not_due` when it did not run. */
@@ -116,7 +129,29 @@ export interface DestinationManifest<M extends FieldMap = FieldMap> extends Conf
   envPrefixes: readonly string[];
   /** Options besides the common enabled/interval/export_data/timeout. */
   fields: M;
+  /**
+   * Which server (and namespace on it) the configuration points at, secrets never included: what the
+   * destination's stored state belongs to. When it changes, the next pass starts from empty state and sends
+   * the whole history to the new target. Build it with `describeTarget`.
+   */
+  target(config: ConfigOf<M>): string;
   load(): Promise<Destination>;
+}
+
+/**
+ * A target identity: the URL without its credentials, query or trailing slash, then the options naming a
+ * namespace on that server, e.g. `mqtt://broker:1883 topic_prefix=myelectricaldata`.
+ */
+export function describeTarget(url: URL, namespace: Record<string, unknown> = {}): string {
+  const clean = new URL(url.href);
+  clean.username = '';
+  clean.password = '';
+  clean.search = '';
+  clean.hash = '';
+  const qualifiers = Object.entries(namespace)
+    .filter(([, value]) => value !== undefined && value !== null && value !== '')
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  return [clean.href.replace(/\/+$/, ''), ...qualifiers].join(' ');
 }
 
 export interface Destination<M extends FieldMap = FieldMap> extends DestinationManifest<M> {

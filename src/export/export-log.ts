@@ -8,7 +8,24 @@ import { redact } from '../redact.js';
 export interface StoredState {
   state: Record<string, unknown>;
   watermark: Date | null;
+  /** The target (manifest `target`) this state was confirmed by; null when recorded before targets were. */
+  target?: string | null;
+  /** What was confirmed to the targets the destination pointed at before, kept for when it returns to one. */
+  earlierTargets?: Record<string, EarlierTarget>;
 }
+
+export interface EarlierTarget {
+  state: Record<string, unknown>;
+  /** ISO 8601, or null. */
+  watermark: string | null;
+}
+
+/**
+ * The runner's own entries in the state document, under keys no destination uses; stripped before a
+ * destination sees its state.
+ */
+const TARGET_KEY = '_target';
+const EARLIER_TARGETS_KEY = '_earlier_targets';
 
 export async function readState(db: Kysely<Database>, destination: string): Promise<StoredState> {
   const row = await db
@@ -16,7 +33,15 @@ export async function readState(db: Kysely<Database>, destination: string): Prom
     .select(['state', 'watermark'])
     .where('destination', '=', destination)
     .executeTakeFirst();
-  return { state: row?.state ?? {}, watermark: row?.watermark ?? null };
+  const { [TARGET_KEY]: target, [EARLIER_TARGETS_KEY]: earlier, ...state } = row?.state ?? {};
+  return {
+    state,
+    watermark: row?.watermark ?? null,
+    target: typeof target === 'string' ? target : null,
+    ...(typeof earlier === 'object' && earlier !== null && !Array.isArray(earlier)
+      ? { earlierTargets: earlier as Record<string, EarlierTarget> }
+      : {}),
+  };
 }
 
 export async function lastSuccessAt(db: Kysely<Database>, destination: string): Promise<Date | null> {
@@ -105,7 +130,13 @@ export async function completeLog(
     if (completion.state) {
       const values = {
         destination,
-        state: JSON.stringify(completion.state.state),
+        state: JSON.stringify({
+          ...completion.state.state,
+          ...(completion.state.target ? { [TARGET_KEY]: completion.state.target } : {}),
+          ...(completion.state.earlierTargets && Object.keys(completion.state.earlierTargets).length > 0
+            ? { [EARLIER_TARGETS_KEY]: completion.state.earlierTargets }
+            : {}),
+        }),
         watermark: completion.state.watermark,
         updated_at: sql<Date>`now()`,
       };

@@ -7,9 +7,10 @@ import type {
   ExportOutcome,
   PassResult,
   Payload,
+  ProgressReporter,
   ResultStatus,
 } from '../contract/destination.js';
-import { CHANGE_SAFETY_MARGIN_MS, DeliveryError } from '../contract/destination.js';
+import { CHANGE_SAFETY_MARGIN_MS, DeliveryError, SILENT_PROGRESS } from '../contract/destination.js';
 import type { Logger } from '../logger.js';
 import type { QueryLayer } from '../query/types.js';
 import { redact } from '../redact.js';
@@ -23,6 +24,8 @@ import {
   startLog,
 } from './export-log.js';
 import type { StoredState } from './export-log.js';
+import { forTarget } from './target-state.js';
+import type { TargetSwitch } from './target-state.js';
 
 const NO_STATE: StoredState = { state: {}, watermark: null };
 
@@ -36,6 +39,8 @@ export interface DestinationResult {
   durationMs: number;
   nextDueAt: Date | null;
   payloads: Payload[];
+  /** This run's destination points at another target than its stored state's: what changed. */
+  targetSwitch: TargetSwitch | null;
 }
 
 export interface SelectedDestination {
@@ -55,26 +60,45 @@ export interface RunOptions {
   now: Date;
   log: Logger;
   signal: AbortSignal;
+  /** Where each destination's progress is shown (the terminal's spinner); nothing is shown without it. */
+  progress?: ProgressBoard;
+}
+
+/** Progress of a whole pass: one line per destination while it runs. */
+export interface ProgressBoard {
+  reporter(destination: string): ProgressReporter;
+  finished(destination: string): void;
 }
 
 /** One export pass: every selected destination concurrently; one failing never stops the others. */
 export async function runExport(options: RunOptions): Promise<DestinationResult[]> {
   const first = options.selected.filter((selected) => !selected.destination.runsLast);
   const last = options.selected.filter((selected) => selected.destination.runsLast);
-  const firstResults = await Promise.all(first.map((selected) => runDestination(options, selected, [])));
+  const firstResults = await Promise.all(first.map((selected) => tracked(options, selected, [])));
   const passResults = firstResults.map(({ destination, status, records, durationMs }) => ({
     destination,
     status,
     records,
     durationMs,
   }));
-  const lastResults = await Promise.all(
-    last.map((selected) => runDestination(options, selected, passResults)),
-  );
+  const lastResults = await Promise.all(last.map((selected) => tracked(options, selected, passResults)));
   const results = [...firstResults, ...lastResults];
   return options.selected.map((selected) =>
     results.find((result) => result.destination === selected.destination.id)!,
   );
+}
+
+async function tracked(
+  options: RunOptions,
+  selected: SelectedDestination,
+  otherResults: readonly PassResult[],
+): Promise<DestinationResult> {
+  options.progress?.reporter(selected.destination.id).report('exporting');
+  try {
+    return await runDestination(options, selected, otherResults);
+  } finally {
+    options.progress?.finished(selected.destination.id);
+  }
 }
 
 async function runDestination(
@@ -95,13 +119,15 @@ async function runDestination(
     durationMs: Date.now() - started,
     nextDueAt: null,
     payloads: [],
+    targetSwitch: null,
     ...fields,
   });
 
   if (!options.force && !options.since && !dryRun) {
     const last = await lastSuccessAt(db, id);
     const nextDueAt = last ? new Date(last.getTime() + selected.config.common.interval * 60_000) : null;
-    if (nextDueAt && nextDueAt > options.now) {
+    // A destination pointed at a new target is due at once: the new server has nothing yet.
+    if (nextDueAt && nextDueAt > options.now && !(await targetChanged(db, selected))) {
       log.debug(`${id}: last success ${last!.toISOString()}, next due ${nextDueAt.toISOString()}`);
       return result('not_due', { nextDueAt, summary: 'not due yet' });
     }
@@ -127,7 +153,7 @@ async function runDestination(
     const interrupted = await closeInterruptedRuns(db, id);
     if (interrupted > 0)
       log.warn(`${id}: closed ${interrupted} run(s) left unfinished by a process that died`);
-    const stored = await readState(db, id);
+    const { stored, switched } = forTarget(await readState(db, id), currentTarget(selected));
     const cursor = await options.query.changeCursor();
     const logId = await startLog(db, id);
     try {
@@ -137,12 +163,17 @@ async function runDestination(
         records: outcome.records,
         details: outcome.details,
         errorMessage: null,
-        state: { state: outcome.state, watermark: laterOf(cursor, stored.watermark) },
+        state: {
+          ...stored,
+          state: outcome.state,
+          watermark: laterOf(cursor, stored.watermark),
+        },
       });
       return result('success', {
         records: outcome.records,
         summary: outcome.summary,
         details: outcome.details,
+        targetSwitch: switched,
       });
     } catch (error) {
       const message = describeError(error);
@@ -153,7 +184,7 @@ async function runDestination(
         details: confirmed?.details ?? {},
         errorMessage: message,
         // The watermark stays where it was: every change since then is sent again next time.
-        state: confirmed ? { state: confirmed.state, watermark: stored.watermark } : undefined,
+        state: confirmed ? { ...stored, state: confirmed.state } : undefined,
       });
       return result(confirmed ? 'partial' : 'error', {
         records: confirmed?.records ?? 0,
@@ -171,10 +202,11 @@ async function runDestination(
 function callDestination(
   options: RunOptions,
   selected: SelectedDestination,
-  stored: StoredState,
+  storedState: StoredState,
   otherResults: readonly PassResult[],
 ): Promise<ExportOutcome> {
   const { config } = selected;
+  const { stored } = forTarget(storedState, currentTarget(selected));
   const changedSince = stored.watermark
     ? new Date(stored.watermark.getTime() - CHANGE_SAFETY_MARGIN_MS)
     : null;
@@ -190,8 +222,18 @@ function callDestination(
     timeoutMs: config.common.timeoutMs,
     log: options.log,
     signal: options.signal,
+    progress: options.progress?.reporter(selected.destination.id) ?? SILENT_PROGRESS,
     otherResults,
   });
+}
+
+function currentTarget(selected: SelectedDestination): string {
+  return selected.destination.target(selected.config.options);
+}
+
+async function targetChanged(db: Kysely<Database>, selected: SelectedDestination): Promise<boolean> {
+  const { target } = await readState(db, selected.destination.id);
+  return Boolean(target) && target !== currentTarget(selected);
 }
 
 function laterOf(a: Date | null, b: Date | null): Date | null {

@@ -2,6 +2,7 @@ import type { ExportStatus } from '../../db/tables.js';
 import { EXIT_OK } from '../errors.js';
 import type { GlobalOptions, Output } from '../io.js';
 import { openDatabase, readConfiguration } from '../session.js';
+import { destinationIdNamed } from '../select-destinations.js';
 
 export interface LogsOptions {
   last: number;
@@ -15,6 +16,7 @@ export async function logsAction(
   globals: GlobalOptions,
   options: LogsOptions,
 ): Promise<number> {
+  const destination = options.destination ? destinationIdNamed(options.destination) : undefined;
   const config = await readConfiguration(output, globals);
   const session = await openDatabase(config, output);
   try {
@@ -23,7 +25,7 @@ export async function logsAction(
       .selectAll()
       .orderBy('started_at', 'desc')
       .limit(options.last);
-    if (options.destination) query = query.where('destination', '=', options.destination);
+    if (destination) query = query.where('destination', '=', destination);
     if (options.status) query = query.where('status', '=', options.status);
     const rows = await query.execute();
     if (options.json) {
@@ -35,7 +37,7 @@ export async function logsAction(
       return EXIT_OK;
     }
     const table = rows.map((row) => [
-      formatWhen(row.started_at),
+      output.time(row.started_at),
       row.destination,
       row.status,
       String(row.records_exported),
@@ -49,18 +51,6 @@ export async function logsAction(
   } finally {
     await session.close();
   }
-}
-
-function formatWhen(date: Date): string {
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone: 'Europe/Paris',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).format(date);
 }
 
 function printTable(output: Output, header: string[], rows: string[][]): void {

@@ -25,7 +25,9 @@ Examples:
   med-export export --all --dry-run --json         # what would be sent, as JSON
   med-export export --destination victoriametrics --since 2024-01-01
 
-Exit status: 0 every destination that ran succeeded (or none was due), 1 one failed, 2 usage or configuration error.`,
+Results on stdout, warnings and errors on stderr; --quiet prints only what failed or needs you.
+Exit status: 0 something is enabled and every destination that ran succeeded (or was not due), 1 one failed,
+2 usage or configuration error (including no destination enabled).`,
     )
     .action(function (this: Command) {
       const options = this.opts<ExportOptions>();

@@ -1,4 +1,4 @@
-import { defineManifest } from '../../contract/destination.js';
+import { defineManifest, describeTarget } from '../../contract/destination.js';
 import type { Destination } from '../../contract/destination.js';
 import { homeAssistantFields } from './config.js';
 
@@ -7,5 +7,6 @@ export const homeAssistantManifest = defineManifest({
   title: 'Home Assistant',
   envPrefixes: ['HOME_ASSISTANT', 'HOMEASSISTANT'],
   fields: homeAssistantFields,
+  target: (config) => describeTarget(config.url, { statistic_id_prefix: config.statistic_id_prefix }),
   load: async (): Promise<Destination> => (await import('./index.js')).homeAssistantDestination,
 });

@@ -1,4 +1,4 @@
-import { defineManifest } from '../../contract/destination.js';
+import { defineManifest, describeTarget } from '../../contract/destination.js';
 import type { Destination } from '../../contract/destination.js';
 import { jeedomFields } from './config.js';
 
@@ -7,5 +7,6 @@ export const jeedomManifest = defineManifest({
   title: 'Jeedom',
   envPrefixes: ['JEEDOM'],
   fields: jeedomFields,
+  target: (config) => describeTarget(config.url),
   load: async (): Promise<Destination> => (await import('./index.js')).jeedomDestination,
 });

@@ -1,4 +1,4 @@
-import { defineManifest } from '../../contract/destination.js';
+import { defineManifest, describeTarget } from '../../contract/destination.js';
 import type { Destination } from '../../contract/destination.js';
 import { mqttFields } from './config.js';
 
@@ -7,5 +7,6 @@ export const mqttManifest = defineManifest({
   title: 'MQTT broker',
   envPrefixes: ['MQTT'],
   fields: mqttFields,
+  target: (config) => describeTarget(config.broker, { topic_prefix: config.topic_prefix }),
   load: async (): Promise<Destination> => (await import('./index.js')).mqttDestination,
 });

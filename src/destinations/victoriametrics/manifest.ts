@@ -1,4 +1,4 @@
-import { defineManifest } from '../../contract/destination.js';
+import { defineManifest, describeTarget } from '../../contract/destination.js';
 import type { Destination } from '../../contract/destination.js';
 import { victoriaMetricsFields } from './config.js';
 
@@ -7,5 +7,7 @@ export const victoriaMetricsManifest = defineManifest({
   title: 'VictoriaMetrics',
   envPrefixes: ['VICTORIAMETRICS', 'VICTORIA_METRICS'],
   fields: victoriaMetricsFields,
+  target: (config) =>
+    describeTarget(config.url, Object.keys(config.labels).length > 0 ? { labels: config.labels } : {}),
   load: async (): Promise<Destination> => (await import('./index.js')).victoriaMetricsDestination,
 });

@@ -18,6 +18,7 @@ import {
   seriesKey,
   tempoPoint,
 } from '../../../src/destinations/influxdb/encode.js';
+import type { Point } from '../../../src/destinations/influxdb/encode.js';
 import { parisLocalToUtcMs, parisMidnightUtcMs } from '../../../src/domain/index.js';
 import type { IntervalReading } from '../../../src/domain/index.js';
 
@@ -126,7 +127,7 @@ describe('lines', () => {
   });
 
   it('ends every line of a body with a line feed', () => {
-    const points = [
+    const points: Point[] = [
       { measurement: 'a', tags: {}, fields: { v: 1 }, timestampMs: 1 },
       { measurement: 'b', tags: { t: 'x' }, fields: { s: 'y', i: 2n }, timestampMs: 2 },
     ];

@@ -32,7 +32,10 @@ type Price = ColumnType<string | null, never, never>;
 
 interface EnergyOffersTable {
   id: string;
+  provider_id: string;
   name: string;
+  offer_type: string;
+  subscription_price: Price;
   base_price: Price;
   hc_price: Price;
   hp_price: Price;
@@ -42,12 +45,27 @@ interface EnergyOffersTable {
   tempo_white_hp: Price;
   tempo_red_hc: Price;
   tempo_red_hp: Price;
+  base_price_weekend: Price;
+  hp_price_weekend: Price;
+  hc_price_weekend: Price;
+  ejp_normal: Price;
+  ejp_peak: Price;
+  hc_price_winter: Price;
+  hp_price_winter: Price;
+  hc_price_summer: Price;
+  hp_price_summer: Price;
+  peak_day_price: Price;
+  hc_schedules: unknown;
+  power_kva: number | null;
+  valid_from: Date | null;
+  valid_to: Date | null;
 }
 
 interface TempoDaysTable {
   id: string;
   date: Date;
   color: string;
+  updated_at: Date | null;
 }
 
 interface EcowattTable {

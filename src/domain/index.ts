@@ -4,3 +4,7 @@ export * from './readings.js';
 export * from './tariffs.js';
 export * from './tempo.js';
 export * from './ecowatt.js';
+export * from './offer-types.js';
+export * from './tariff-periods.js';
+export * from './offer-prices.js';
+export * from './costs.js';

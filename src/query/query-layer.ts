@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { dateOfDayNumber } from '../domain/paris-time.js';
+import { PRICE_COLUMNS } from '../domain/offer-types.js';
+import type { PriceColumn } from '../domain/offer-types.js';
 import { toDailyEnergy } from '../domain/readings.js';
 import type {
   DailyRow,
@@ -10,6 +12,8 @@ import type {
   EcowattDay,
   EnergyOffer,
   MonthlyTotal,
+  OfferPriceHistory,
+  OfferPriceHistoryRow,
   Pdl,
   QueryLayer,
   TempoDay,
@@ -231,5 +235,63 @@ export function createQueryLayer(db: Kysely<Database>): QueryLayer {
         tempoRedHp: price(row.tempo_red_hp),
       } satisfies EnergyOffer;
     },
+
+    offerPriceHistory: (offerId) => offerPriceHistory(db, offerId),
+
+    tempoDaysChangedSince: (since) => tempoDaysChangedSince(db, since),
   };
+}
+
+const numberOrNull = (value: string | null) => (value === null ? null : Number(value));
+
+/**
+ * MyElectricalData keeps an offer's old prices as rows of the same provider, type, name and power, closed by
+ * `valid_to` (routers/energy_offers.py:56-63, services/price_update_service.py:247-255).
+ */
+async function offerPriceHistory(db: Kysely<Database>, offerId: string): Promise<OfferPriceHistory | null> {
+  const selected = await db
+    .selectFrom('energy_offers')
+    .select(['provider_id', 'offer_type', 'name', 'power_kva'])
+    .where('id', '=', offerId)
+    .executeTakeFirst();
+  if (!selected) return null;
+  const rows = await db
+    .selectFrom('energy_offers')
+    .selectAll()
+    .where(sql<boolean>`provider_id is not distinct from ${selected.provider_id}`)
+    .where('offer_type', '=', selected.offer_type)
+    .where('name', '=', selected.name)
+    .where(sql<boolean>`power_kva is not distinct from ${selected.power_kva}::integer`)
+    .orderBy(sql`valid_from asc nulls first`)
+    .orderBy('id')
+    .execute();
+  return {
+    offerType: selected.offer_type,
+    name: selected.name,
+    providerId: selected.provider_id,
+    powerKva: selected.power_kva,
+    rows: rows.map((row): OfferPriceHistoryRow => {
+      const prices: Partial<Record<PriceColumn, number | null>> = {};
+      for (const column of PRICE_COLUMNS) prices[column] = numberOrNull(row[column]);
+      return {
+        id: row.id,
+        validFrom: row.valid_from,
+        validTo: row.valid_to,
+        subscriptionPrice: numberOrNull(row.subscription_price),
+        prices,
+        hcSchedules: row.hc_schedules,
+      };
+    }),
+  };
+}
+
+/** `tempo_days.updated_at` moves when a colour is written or rewritten (models/tempo_day.py:26, onupdate). */
+async function tempoDaysChangedSince(db: Kysely<Database>, since: Date): Promise<string[]> {
+  const rows = await db
+    .selectFrom('tempo_days')
+    .select('id')
+    .where('updated_at', '>', since)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.id.slice(0, 10)).filter((day) => /^\d{4}-\d{2}-\d{2}$/.test(day));
 }

@@ -1,3 +1,4 @@
+import type { OfferPriceRow } from '../domain/offer-prices.js';
 import type { EnergyDirection, TempoColorCode } from '../domain/vocabulary.js';
 
 /** What the query layer hands out: MyElectricalData rows, typed but not yet validated (see domain/readings). */
@@ -80,7 +81,7 @@ export interface DateRange {
 }
 
 /** The only door to MyElectricalData's tables; read-only. */
-export interface QueryLayer {
+export interface QueryLayer extends TariffQueries {
   listPdls(only?: readonly string[]): Promise<Pdl[]>;
   dailyRows(direction: EnergyDirection, usagePointId: string, range?: DateRange): Promise<DailyRow[]>;
   /** Detailed rows ordered by (date, interval_start), a page at a time so a long history never sits in memory. */
@@ -104,4 +105,30 @@ export interface QueryLayer {
   /** The newest signal of each day. */
   ecowattDays(range?: DateRange): Promise<EcowattDay[]>;
   energyOffer(id: string): Promise<EnergyOffer | null>;
+}
+
+/** One `energy_offers` row of an offer's price history. */
+export interface OfferPriceHistoryRow extends OfferPriceRow {
+  id: string;
+  /** `hc_schedules` as stored (json, by weekday; see domain/offpeak-hours for its shapes). */
+  hcSchedules: unknown;
+}
+
+/** Every price row of an offer: same provider, offer type, name and power as the selected one. */
+export interface OfferPriceHistory {
+  /** `offer_type` as stored (see domain/offer-types' normalizeOfferType). */
+  offerType: string;
+  name: string;
+  providerId: string | null;
+  powerKva: number | null;
+  /** Ordered by `valid_from`, a row without one first. */
+  rows: OfferPriceHistoryRow[];
+}
+
+/** Reads added for tariffs and costs (issue 11). */
+export interface TariffQueries {
+  /** The price history of the offer `offerId` belongs to; null when that offer does not exist. */
+  offerPriceHistory(offerId: string): Promise<OfferPriceHistory | null>;
+  /** Tempo days (`YYYY-MM-DD`) whose row was inserted or updated after `since` (`tempo_days.updated_at`), sorted. */
+  tempoDaysChangedSince(since: Date): Promise<string[]>;
 }

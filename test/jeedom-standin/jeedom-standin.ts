@@ -3,17 +3,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { handleJsonRpc } from './jee-api.js';
-import type { ApiSettings } from './jee-api.js';
+import type { ApiSettings, JeedomRelease } from './jee-api.js';
 import type { Cmd, CmdCache, EqLogic, HistoryPoint, Json, JeedomObject } from './store.js';
 import { JeedomStore, PhpFatalError } from './store.js';
 
 /**
- * An in-process stand-in for a Jeedom box's `/core/api/jeeApi.php` (JSON-RPC 2.0), following jeedom/core 4.x
- * and plugin-virtual for every method med-export uses (see store.ts and jee-api.ts for the rules and where they
- * come from), with an inspection API for tests and knobs to break it.
+ * An in-process stand-in for a Jeedom box's `/core/api/jeeApi.php` (JSON-RPC 2.0), following jeedom/core 4.5.3
+ * (or 4.4.12 with `release: '4.4'`) and plugin-virtual for every method med-export uses (see store.ts and
+ * jee-api.ts for the rules and where they come from), with an inspection API for tests and knobs to break it.
+ * It starts as a fresh box: the Virtual plugin installed and enabled, no object, no equipment.
  */
 
 export interface JeedomStandinOptions {
+  /** Which Jeedom it answers like; 4.5 (4.5.3, the current stable) by default. */
+  release?: JeedomRelease;
   /** The core API key (Réglages → Système → Configuration → API). */
   apiKey?: string;
   /** The Virtual plugin's own API key. */
@@ -52,6 +55,9 @@ export interface LoggedRequest {
 export interface JeedomStandin {
   /** Base URL to give med-export as JEEDOM_URL, e.g. `http://127.0.0.1:41234`. */
   url: string;
+  release: JeedomRelease;
+  /** What `version` answers. */
+  version: string;
   apiKey: string;
   virtualApiKey: string;
   store: JeedomStore;
@@ -73,7 +79,8 @@ export interface JeedomStandin {
   addObject(name: string): JeedomObject;
   setApiKey(key: string): void;
   setPlugin(id: string, state: { installed: boolean; active: boolean }): void;
-  setJsonRpcEnabled(enabled: boolean): void;
+  /** "Accès API" of a key (Settings → System → Configuration, API tab): `core` or a plugin id. */
+  setApiAccess(plugin: string, enabled: boolean): void;
   /** Jeedom bans an IP after repeated failed logins (user::isBan): every request then gets a 404 page. */
   setBanned(banned: boolean): void;
   setCoreConfig(key: string, value: Json): void;
@@ -98,12 +105,13 @@ export async function startJeedomStandin(options: JeedomStandinOptions = {}): Pr
     timeZone: options.timeZone ?? 'Europe/Paris',
     now: options.now ?? (() => new Date()),
   });
+  const release = options.release ?? '4.5';
   const settings: ApiSettings = {
+    release,
     coreApiKey: options.apiKey ?? DEFAULT_API_KEY,
     pluginApiKeys: new Map([['virtual', options.virtualApiKey ?? DEFAULT_VIRTUAL_KEY]]),
-    jsonRpcEnabled: true,
     disabledApiModes: new Set(),
-    version: options.version ?? '4.4.19',
+    version: options.version ?? (release === '4.5' ? '4.5.3' : '4.4.12'),
   };
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const endpoint = `${basePath}/core/api/jeeApi.php`;
@@ -209,6 +217,8 @@ export async function startJeedomStandin(options: JeedomStandinOptions = {}): Pr
 
   return {
     url: `http://127.0.0.1:${port}${basePath}`,
+    release,
+    version: settings.version,
     get apiKey() {
       return settings.coreApiKey;
     },
@@ -241,8 +251,9 @@ export async function startJeedomStandin(options: JeedomStandinOptions = {}): Pr
       const previous = store.plugins.get(id);
       store.plugins.set(id, { name: previous?.name ?? id, ...state });
     },
-    setJsonRpcEnabled: (enabled) => {
-      settings.jsonRpcEnabled = enabled;
+    setApiAccess: (plugin, enabled) => {
+      if (enabled) settings.disabledApiModes.delete(plugin);
+      else settings.disabledApiModes.add(plugin);
     },
     setBanned: (value) => {
       banned = value;

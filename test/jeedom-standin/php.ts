@@ -68,3 +68,14 @@ export function phpDate(instant: Date, timeZone: string): string {
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')}`;
 }
+
+/**
+ * core/php/utils.inc.php `cleanComponanteName()` (4.5.3: 1796-1800): `& # ] [ % \\ / ' " *` removed, then
+ * `strip_tags`, then every run of whitespace made one space.
+ */
+export function cleanComponanteName(name: string): string {
+  return name
+    .replace(/[&#\][%\\/'"*]/g, '')
+    .replace(/<[^>]*>/g, '')
+    .replace(/\s+/g, ' ');
+}

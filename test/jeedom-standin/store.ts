@@ -1,4 +1,6 @@
+import { HOUR_MS } from '../../src/domain/durations.js';
 import {
+  cleanComponanteName,
   mysqlDatetime,
   phpDate,
   phpFloatToString,
@@ -10,8 +12,9 @@ import {
 
 /**
  * Jeedom's objects, equipments (eqLogic), commands (cmd), command cache and history, with the rules of
- * jeedom/core 4.x that the JSON-RPC methods used by med-export go through. Each rule names the file and function
- * it follows; what Jeedom does that med-export never triggers is left out.
+ * jeedom/core 4.4 and 4.5.3 (the same in both for what is modelled here) that the JSON-RPC methods used by
+ * med-export go through. Each rule names the file and function it follows; what Jeedom does that med-export
+ * never triggers is left out.
  */
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -104,15 +107,12 @@ export interface StoreOptions {
   now: () => Date;
 }
 
-const EQLOGIC_NAME_LENGTH = 127;
-const CMD_NAME_LENGTH = 45;
-
-/** install/database.json: cmd.name is varchar(45), eqLogic.name varchar(127); MariaDB strict mode refuses longer. */
-function dataTooLong(column: string): PhpException {
-  return new PhpException(
-    `SQLSTATE[22001]: String data, right truncated: 1406 Data too long for column '${column}' at row 1`,
-    '22001',
-  );
+/**
+ * eqLogic.class.php / cmd.class.php `setName()`: `trim(substr(cleanComponanteName($_name), 0, 127))` (127 bytes;
+ * install/database.json: both name columns are varchar(127)).
+ */
+function setName(name: string): string {
+  return Buffer.from(cleanComponanteName(name)).subarray(0, 127).toString().trim();
 }
 
 function duplicateEntry(entry: string): PhpException {
@@ -223,6 +223,7 @@ export class JeedomStore {
     for (const key of ['name', 'logicalId', 'generic_type', 'comment', 'tags'] as const) {
       if (key in params) draft[key] = phpString(params[key]);
     }
+    if ('name' in params) draft.name = setName(draft.name);
     if ('object_id' in params) {
       const objectId = params['object_id'];
       draft.object_id = objectId === null || objectId === '' ? null : toInt(objectId, 0);
@@ -239,7 +240,6 @@ export class JeedomStore {
     if (draft.name === '') {
       throw new PhpException("Le nom de l'équipement ne peut pas être vide : ");
     }
-    if (draft.name.length > EQLOGIC_NAME_LENGTH) throw dataTooLong('name');
     // install/database.json: UNIQUE (name, object_id) on eqLogic; NULLs never collide in a MariaDB unique index.
     if (draft.object_id !== null) {
       for (const other of this.eqLogics.values()) {
@@ -345,6 +345,7 @@ export class JeedomStore {
     for (const key of ['logicalId', 'generic_type', 'name', 'type', 'subType', 'unite', 'eqType'] as const) {
       if (key in params) draft[key] = phpString(params[key]);
     }
+    if ('name' in params) draft.name = setName(draft.name);
     for (const key of ['order', 'isHistorized', 'isVisible'] as const) {
       if (key in params) draft[key] = toInt(params[key], 0);
     }
@@ -378,7 +379,6 @@ export class JeedomStore {
         '23000',
       );
     }
-    if (draft.name.length > CMD_NAME_LENGTH) throw dataTooLong('name');
     // install/database.json: UNIQUE (eqLogic_id, name) on cmd.
     for (const other of this.cmds.values()) {
       if (other.id !== draft.id && other.eqLogic_id === draft.eqLogic_id && other.name === draft.name) {
@@ -450,12 +450,14 @@ export class JeedomStore {
   }
 
   /**
-   * cmd.class.php `event($_value, $_datetime)` (jeedom/core 4.x), as reached from jeeApi.php `cmd::event`:
+   * cmd.class.php `event($_value, $_datetime)` (4.5.3: 1863-1925), as reached from jeeApi.php `cmd::event`:
    * - nothing happens for a non-info command or a disabled (or missing) equipment, and the API still answers ok;
    * - a numeric value outside minValue/maxValue, or listed in denyValues, is dropped;
-   * - collectDate = the given datetime, else now; it is written to the cache whatever its age;
-   * - `$repeat` is "same value as the cached one"; repeatEventManagement `never` only historises a repeat,
-   *   `always` (and any binary) treats a repeat as new;
+   * - collectDate = the given datetime, else now; it is written to the cache whatever its age, and becomes the
+   *   equipment's `status.lastCommunication` (1886);
+   * - `$repeat` is "identical (===) to the cached value" (1882); repeatEventManagement `never` (the default)
+   *   only historises a repeat, `always` treats it as new (1905-1913): there is no other value, and no special
+   *   case for binary commands;
    * - a value that is not a repeat becomes the cached (current) value with valueDate = collectDate, EVEN WHEN
    *   the datetime is older than the current valueDate: there is no date comparison anywhere in event();
    * - `addHistoryValue($value, collectDate)` is called on every path that gets this far.
@@ -475,19 +477,19 @@ export class JeedomStore {
 
     const cache = this.cacheOf(cmd);
     const oldValue = cache.value;
-    let repeat = oldValue !== undefined && oldValue !== '' && phpLooseEquals(oldValue, value);
+    let repeat = oldValue !== undefined && oldValue !== '' && oldValue === value;
     const collectDate = datetime !== null && datetime !== undefined ? phpString(datetime) : this.now();
     const valueDate = repeat ? cache.valueDate : collectDate;
     const stored = this.caches.get(cmd.id) ?? {};
     stored.collectDate = collectDate;
     this.caches.set(cmd.id, stored);
     eqLogic.status = { ...eqLogic.status, lastCommunication: collectDate, timeout: 0 };
-    const mode = phpString(cmd.configuration['repeatEventManagement'] ?? 'auto');
+    const mode = phpString(cmd.configuration['repeatEventManagement'] ?? 'never');
     if (repeat && mode === 'never') {
       this.addHistoryValue(cmd, value, collectDate);
       return;
     }
-    if (repeat && (mode === 'always' || cmd.subType === 'binary')) repeat = false;
+    if (repeat && mode === 'always') repeat = false;
     if (!repeat) {
       stored.value = value;
       stored.valueDate = valueDate;
@@ -573,7 +575,7 @@ export class JeedomStore {
    */
   archiveHistory(): void {
     const archiveMs =
-      this.options.now().getTime() - toInt(this.coreConfig.get('historyArchiveTime'), 2) * 3_600_000;
+      this.options.now().getTime() - toInt(this.coreConfig.get('historyArchiveTime'), 2) * HOUR_MS;
     const archiveTime = phpDate(new Date(archiveMs), this.options.timeZone);
     const packageSeconds = toInt(this.coreConfig.get('historyArchivePackage'), 1) * 3600;
     for (const [cmdId, points] of this.history) {

@@ -42,21 +42,43 @@ CREATE TABLE IF NOT EXISTS public.production_data (
   CONSTRAINT uq_production_data UNIQUE (usage_point_id, date, granularity, interval_start)
 );
 
+-- energy_offers has every column of the real one (schema-docker.sql); provider_id and subscription_price are
+-- NOT NULL there but nullable here, so that fixtures inserting only the columns they use still can.
 CREATE TABLE IF NOT EXISTS public.energy_offers (
   id varchar(36) PRIMARY KEY,
+  provider_id varchar(36) NULL,
   name varchar(200),
   offer_type varchar(50),
+  description text NULL,
+  subscription_price numeric(10, 5) NULL,
   base_price numeric(10, 5) NULL,
   hc_price numeric(10, 5) NULL,
   hp_price numeric(10, 5) NULL,
+  base_price_weekend numeric(10, 5) NULL,
+  hp_price_weekend numeric(10, 5) NULL,
+  hc_price_weekend numeric(10, 5) NULL,
   tempo_blue_hc numeric(10, 5) NULL,
   tempo_blue_hp numeric(10, 5) NULL,
   tempo_white_hc numeric(10, 5) NULL,
   tempo_white_hp numeric(10, 5) NULL,
   tempo_red_hc numeric(10, 5) NULL,
   tempo_red_hp numeric(10, 5) NULL,
+  ejp_normal numeric(10, 5) NULL,
+  ejp_peak numeric(10, 5) NULL,
+  hc_price_winter numeric(10, 5) NULL,
+  hp_price_winter numeric(10, 5) NULL,
+  hc_price_summer numeric(10, 5) NULL,
+  hp_price_summer numeric(10, 5) NULL,
+  peak_day_price numeric(10, 5) NULL,
+  hc_schedules json NULL,
+  power_kva integer NULL,
+  price_updated_at timestamptz NULL,
   valid_from timestamptz NULL,
-  valid_to timestamptz NULL
+  valid_to timestamptz NULL,
+  is_active boolean DEFAULT true NOT NULL,
+  created_at timestamptz DEFAULT now() NOT NULL,
+  updated_at timestamptz DEFAULT now() NOT NULL,
+  offer_url varchar(1024) NULL
 );
 
 CREATE TABLE IF NOT EXISTS public.pdls (

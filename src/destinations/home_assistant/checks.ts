@@ -1,7 +1,7 @@
 /** `med-export test --destination home_assistant`: one check per failure mode, each with its fix. */
 import { displayUrl } from '../../redact.js';
 import type { Check, TestContext } from '../../contract/destination.js';
-import { connectMqtt } from '../mqtt/client.js';
+import { connectMqtt } from '../../engines/mqtt-connection/client.js';
 import {
   HomeAssistantAuthError,
   HomeAssistantCommandError,
@@ -9,26 +9,9 @@ import {
   TOKEN_HINT,
   restMessage,
   restRequest,
-  type ConnectionOptions,
 } from './client.js';
-import { entitiesMode, type HomeAssistantConfig } from './config.js';
-import { acceptsMeanType } from './format.js';
-import { mqttConnectionConfig } from './entities-pass.js';
-
-export function connectionOptions(
-  config: HomeAssistantConfig,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): ConnectionOptions {
-  return {
-    url: config.url,
-    token: config.token,
-    timeoutMs,
-    ...(signal ? { signal } : {}),
-    caCert: config.ca_cert,
-    tlsInsecure: config.tls_insecure,
-  };
-}
+import { connectionOptions, entitiesMode, mqttConnectionConfig, type HomeAssistantConfig } from './config.js';
+import { acceptsMeanType } from './encode.js';
 
 export async function homeAssistantChecks(ctx: TestContext<HomeAssistantConfig>): Promise<Check[]> {
   const { config } = ctx;
@@ -151,7 +134,7 @@ export async function homeAssistantChecks(ctx: TestContext<HomeAssistantConfig>)
         name: brokerName,
         ok: false,
         detail: (error as Error).message,
-        hint: 'fix HOME_ASSISTANT_MQTT_BROKER (host, port, user, password) or its TLS options',
+        hint: 'fix HOME_ASSISTANT_MQTT_BROKER (host, port, user, password), HOME_ASSISTANT_MQTT_USERNAME and HOME_ASSISTANT_MQTT_PASSWORD, or its TLS options',
       });
     }
     const components = await restRequest(connection, 'GET', '/api/config')

@@ -9,8 +9,14 @@ import {
   stringField,
   urlField,
 } from '../../config/fields.js';
-import { mqttConnectionFields } from '../mqtt/config.js';
-import { ALL_TARIFFS } from './format.js';
+import type { MqttConnectionConfig } from '../../engines/mqtt-connection/client.js';
+import {
+  MQTT_BROKER_PROTOCOLS,
+  MQTT_TOPIC_PREFIX,
+  mqttConnectionFields,
+} from '../../engines/mqtt-connection/fields.js';
+import type { ConnectionOptions } from './client.js';
+import { ALL_TARIFFS } from './statistic-series.js';
 
 /**
  * A slug Home Assistant accepts as the `<source>` part of an external statistic id and in entity ids
@@ -18,7 +24,6 @@ import { ALL_TARIFFS } from './format.js';
  * underscores, not at either end.
  */
 const SLUG = /^(?!.*__)[a-z0-9](?:[a-z0-9_]*[a-z0-9])?$/;
-const TOPIC_PREFIX = /^[^#+\s/][^#+\s]*[^#+\s/]$|^[^#+\s/]$/;
 
 export function pricesProblem(prices: Record<string, unknown>): string | null {
   for (const [tariff, price] of Object.entries(prices)) {
@@ -88,20 +93,22 @@ export const homeAssistantFields = {
   }),
   discovery_prefix: stringField({
     default: 'homeassistant',
-    pattern: TOPIC_PREFIX,
+    pattern: MQTT_TOPIC_PREFIX,
     describe: "MQTT discovery prefix Home Assistant listens on (its MQTT integration's setting)",
   }),
   mqtt_topic_prefix: stringField({
     default: 'med-export',
-    pattern: TOPIC_PREFIX,
+    pattern: MQTT_TOPIC_PREFIX,
     describe: 'topic prefix of the entity states and of the availability topic in MQTT mode',
   }),
   mqtt_broker: optional(
     urlField({
-      protocols: ['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:'],
+      protocols: MQTT_BROKER_PROTOCOLS,
       describe: "the broker Home Assistant's MQTT integration uses: mqtt://user:pass@host:1883",
     }),
   ),
+  mqtt_username: mqttConnectionFields.username,
+  mqtt_password: mqttConnectionFields.password,
   mqtt_client_id: mqttConnectionFields.client_id,
   mqtt_ca_cert: mqttConnectionFields.ca_cert,
   mqtt_client_cert: mqttConnectionFields.client_cert,
@@ -117,4 +124,33 @@ export type EntitiesMode = 'mqtt' | 'rest' | 'none';
 export function entitiesMode(config: HomeAssistantConfig): EntitiesMode {
   if (config.entities === 'auto') return config.mqtt_broker ? 'mqtt' : 'rest';
   return config.entities;
+}
+
+export function connectionOptions(
+  config: HomeAssistantConfig,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): ConnectionOptions {
+  return {
+    url: config.url,
+    token: config.token,
+    timeoutMs,
+    ...(signal ? { signal } : {}),
+    caCert: config.ca_cert,
+    tlsInsecure: config.tls_insecure,
+  };
+}
+
+/** The broker of the live entities in MQTT mode (`mqtt_broker` must be set). */
+export function mqttConnectionConfig(config: HomeAssistantConfig): MqttConnectionConfig {
+  return {
+    broker: config.mqtt_broker!,
+    username: config.mqtt_username,
+    password: config.mqtt_password,
+    client_id: config.mqtt_client_id,
+    ca_cert: config.mqtt_ca_cert,
+    client_cert: config.mqtt_client_cert,
+    client_key: config.mqtt_client_key,
+    tls_insecure: config.mqtt_tls_insecure,
+  };
 }

@@ -5,7 +5,12 @@
 import { displayUrl } from '../../redact.js';
 import type { Pdl } from '../../query/types.js';
 import { collectCurrentValues, type CurrentValues } from '../../engines/current-values/current-values.js';
-import { connectMqtt, type MqttConnectionConfig } from '../mqtt/client.js';
+import { connectMqtt } from '../../engines/mqtt-connection/client.js';
+import { OFFLINE, ONLINE, statusTopic } from '../../engines/mqtt-connection/status.js';
+import {
+  buildDiscoveryConfigs,
+  orphanDiscoveryTopics,
+} from '../../engines/ha-discovery/discovery-configs.js';
 import type { ExportContext, Payload } from '../../contract/destination.js';
 import {
   HomeAssistantAuthError,
@@ -14,14 +19,12 @@ import {
   restRequest,
   type ConnectionOptions,
 } from './client.js';
-import type { EntitiesMode, HomeAssistantConfig } from './config.js';
+import { mqttConnectionConfig, type EntitiesMode, type HomeAssistantConfig } from './config.js';
 import {
-  buildDiscoveryConfigs,
   entityId,
   liveEntities,
   mqttStatePayload,
   mqttStateTopic,
-  orphanDiscoveryTopics,
   restStateBody,
   toDiscoveryEntities,
 } from './entities.js';
@@ -36,23 +39,8 @@ export interface EntitiesOutcome {
   summary: string;
 }
 
-export function mqttConnectionConfig(config: HomeAssistantConfig): MqttConnectionConfig {
-  return {
-    broker: config.mqtt_broker!,
-    client_id: config.mqtt_client_id,
-    ca_cert: config.mqtt_ca_cert,
-    client_cert: config.mqtt_client_cert,
-    client_key: config.mqtt_client_key,
-    tls_insecure: config.mqtt_tls_insecure,
-  };
-}
-
-export function availabilityTopic(config: HomeAssistantConfig): string {
-  return `${config.mqtt_topic_prefix}/status`;
-}
-
 /** Groups this destination's discovery configs; one per entity prefix so two installations do not collide. */
-export function discoveryNodeId(config: HomeAssistantConfig): string {
+function discoveryNodeId(config: HomeAssistantConfig): string {
   return `med_export_${config.entity_prefix}`;
 }
 
@@ -99,7 +87,7 @@ export async function entitiesPass(
       {
         discoveryPrefix: config.discovery_prefix,
         nodeId: discoveryNodeId(config),
-        availabilityTopic: availabilityTopic(config),
+        availabilityTopic: statusTopic(config.mqtt_topic_prefix),
       },
     );
     const orphans = orphanDiscoveryTopics(
@@ -125,14 +113,14 @@ export async function entitiesPass(
     if (ctx.dryRun) {
       outcome.payloads.push(...messages.map((message) => ({ target: message.topic, body: message.payload })));
     } else {
-      const status = availabilityTopic(config);
+      const status = statusTopic(config.mqtt_topic_prefix);
       const mqtt = await connectMqtt(mqttConnectionConfig(config), {
         timeoutMs: ctx.timeoutMs,
         signal: ctx.signal,
-        will: { topic: status, payload: 'offline', qos: 1, retain: true },
+        will: { topic: status, payload: OFFLINE, qos: 1, retain: true },
       });
       try {
-        await mqtt.publish(status, 'online', { qos: 1, retain: true });
+        await mqtt.publish(status, ONLINE, { qos: 1, retain: true });
         // mqtt.js resolves a QoS 1 publish on the broker's PUBACK.
         await inBatches(messages, (message) =>
           mqtt.publish(message.topic, message.payload, { qos: 1, retain: true }),

@@ -1,8 +1,7 @@
 /**
- * Pure building of the live entities: their ids and states, the REST bodies, and the MQTT discovery configs
- * (also usable by the generic MQTT destination for its own topics).
+ * Pure building of the live entities: their ids and states, the REST bodies, and the MQTT state payloads and
+ * discovery entities.
  */
-import { VERSION } from '../../version.js';
 import { parisMidnightUtcMs } from '../../domain/paris-time.js';
 import { colorCode, frenchColor } from '../../domain/tempo.js';
 import { whToKwh } from '../../domain/units.js';
@@ -10,115 +9,11 @@ import type { Pdl } from '../../query/types.js';
 import type { EnergyDirection } from '../../domain/vocabulary.js';
 import type { CurrentValues, DayEnergy, PeriodEnergy } from '../../engines/current-values/current-values.js';
 import type { DataKind } from '../../domain/vocabulary.js';
-import { meterName } from './format.js';
-
-// ---- MQTT discovery (generic) ----
-
-export interface DiscoveryDevice {
-  identifiers: string[];
-  name: string;
-  manufacturer?: string;
-  model?: string;
-}
-
-/** One entity announced through MQTT discovery, reading its state from `stateTopic`. */
-export interface DiscoveryEntity {
-  component: 'sensor' | 'binary_sensor';
-  /** The entity id without its domain: `med_12345678901234_consumption_daily`. */
-  objectId: string;
-  uniqueId: string;
-  /** Entity name within its device (Home Assistant shows "<device> <name>"). */
-  name: string;
-  stateTopic: string;
-  valueTemplate: string;
-  /** Attributes from the same topic; the template picks them out of the payload (default: the whole JSON). */
-  jsonAttributesTemplate?: string;
-  lastResetValueTemplate?: string;
-  deviceClass?: string;
-  stateClass?: string;
-  unit?: string;
-  icon?: string;
-  device: DiscoveryDevice;
-}
-
-export interface DiscoveryOptions {
-  discoveryPrefix: string;
-  /** Groups this program's configs: `<discovery_prefix>/<component>/<node_id>/<object_id>/config`. */
-  nodeId: string;
-  /** Retained `online`/`offline`, with `offline` as the connection's last will. */
-  availabilityTopic: string;
-}
-
-export interface DiscoveryMessage {
-  topic: string;
-  payload: Record<string, unknown>;
-}
-
-/** The `origin` block Home Assistant shows as the source of discovered entities (mqtt/discovery.py). */
-export const DISCOVERY_ORIGIN = {
-  name: 'med-export',
-  sw_version: VERSION,
-};
-
-/**
- * `<discovery_prefix>/<component>/<node_id>/<object_id>/config`, the topic layout mqtt/discovery.py
- * (`TOPIC_MATCHER`) parses; node and object ids are limited to letters, digits, `_` and `-`.
- */
-export function discoveryTopic(
-  options: Pick<DiscoveryOptions, 'discoveryPrefix' | 'nodeId'>,
-  entity: Pick<DiscoveryEntity, 'component' | 'objectId'>,
-): string {
-  return `${options.discoveryPrefix}/${entity.component}/${options.nodeId}/${entity.objectId}/config`;
-}
-
-/**
- * Retained discovery configs. `default_entity_id` sets the entity id since Home Assistant 2025.10, which
- * deprecated `object_id` for that (removed in 2026.4); both are sent so older and newer versions agree, as
- * discovery schemas drop keys they do not know (`DISCOVERY_SCHEMA = ….extend({}, extra=vol.REMOVE_EXTRA)`).
- */
-export function buildDiscoveryConfigs(
-  entities: readonly DiscoveryEntity[],
-  options: DiscoveryOptions,
-): DiscoveryMessage[] {
-  return entities.map((entity) => {
-    const payload: Record<string, unknown> = {
-      name: entity.name,
-      unique_id: entity.uniqueId,
-      default_entity_id: `${entity.component}.${entity.objectId}`,
-      object_id: entity.objectId,
-      state_topic: entity.stateTopic,
-      value_template: entity.valueTemplate,
-      json_attributes_topic: entity.stateTopic,
-      ...(entity.jsonAttributesTemplate ? { json_attributes_template: entity.jsonAttributesTemplate } : {}),
-      ...(entity.lastResetValueTemplate ? { last_reset_value_template: entity.lastResetValueTemplate } : {}),
-      ...(entity.deviceClass ? { device_class: entity.deviceClass } : {}),
-      ...(entity.stateClass ? { state_class: entity.stateClass } : {}),
-      ...(entity.unit ? { unit_of_measurement: entity.unit } : {}),
-      ...(entity.icon ? { icon: entity.icon } : {}),
-      availability_topic: options.availabilityTopic,
-      payload_available: 'online',
-      payload_not_available: 'offline',
-      device: entity.device,
-      origin: DISCOVERY_ORIGIN,
-    };
-    if (entity.component === 'binary_sensor') {
-      payload.payload_on = 'ON';
-      payload.payload_off = 'OFF';
-    }
-    return { topic: discoveryTopic(options, entity), payload };
-  });
-}
-
-/**
- * Topics announced before and not any more (a PDL removed, a data kind turned off): publishing an empty
- * retained payload on them deletes the entity in Home Assistant and the retained config on the broker.
- */
-export function orphanDiscoveryTopics(previous: readonly string[], current: readonly string[]): string[] {
-  const kept = new Set(current);
-  return [...new Set(previous)].filter((topic) => !kept.has(topic));
-}
-
-// ---- this destination's entities ----
+import {
+  meterName,
+  type DiscoveryDevice,
+  type DiscoveryEntity,
+} from '../../engines/ha-discovery/discovery-configs.js';
 
 export interface LiveEntity {
   component: 'sensor' | 'binary_sensor';
@@ -384,101 +279,4 @@ export function toDiscoveryEntities(entities: readonly LiveEntity[], topicPrefix
     ...(entity.icon ? { icon: entity.icon } : {}),
     device: entity.device,
   }));
-}
-
-// ---- the generic MQTT destination's topics (MQTT_HA_DISCOVERY) ----
-
-/**
- * Discovery entities for the topics the generic MQTT destination publishes (src/destinations/mqtt/format.ts):
- * `{topicPrefix}/{pdl}/{direction}/daily|yesterday|monthly` (`{value, unit, value_wh, date|month, …}`),
- * `{topicPrefix}/tempo/today|tomorrow` (`{color, color_code, date}`), `{topicPrefix}/tempo/remaining`
- * (`{blue, white, red, season}`) and `{topicPrefix}/ecowatt/current` (`{level, message, date, hour}`).
- * Entity ids are `sensor.{objectPrefix}_…`. Those topics carry the period in the payload, not a reset
- * instant, so energy sensors have no state class (no statistics compiled from them).
- */
-export function mqttTopicDiscoveryEntities(
-  pdls: readonly Pick<Pdl, 'usagePointId' | 'name' | 'hasConsumption' | 'hasProduction'>[],
-  kinds: ReadonlySet<DataKind>,
-  topicPrefix: string,
-  objectPrefix: string,
-): DiscoveryEntity[] {
-  const entities: DiscoveryEntity[] = [];
-  for (const pdl of pdls) {
-    const device: DiscoveryDevice = {
-      identifiers: [`med_export_mqtt_${objectPrefix}_${pdl.usagePointId}`],
-      name: meterName(pdl),
-      manufacturer: 'Enedis',
-      model: 'Linky',
-    };
-    for (const direction of ['consumption', 'production'] as const) {
-      if (direction === 'consumption' ? !pdl.hasConsumption : !pdl.hasProduction) continue;
-      const topics: [string, string][] = [];
-      if (kinds.has(`${direction}_daily`)) topics.push(['daily', 'latest day'], ['yesterday', 'yesterday']);
-      if (kinds.has(`${direction}_monthly`)) topics.push(['monthly', 'this month']);
-      for (const [key, label] of topics) {
-        const objectId = `${objectPrefix}_${pdl.usagePointId}_${direction}_${key}`;
-        entities.push({
-          component: 'sensor',
-          objectId,
-          uniqueId: `med_export_mqtt_${objectId}`,
-          name: `${direction} ${label}`,
-          stateTopic: `${topicPrefix}/${pdl.usagePointId}/${direction}/${key}`,
-          valueTemplate: '{{ value_json.value }}',
-          deviceClass: 'energy',
-          unit: 'kWh',
-          device,
-        });
-      }
-    }
-  }
-  if (kinds.has('tempo')) {
-    const device = {
-      identifiers: [`med_export_mqtt_${objectPrefix}_tempo`],
-      name: 'Tempo',
-      manufacturer: 'EDF',
-    };
-    for (const key of ['today', 'tomorrow'] as const) {
-      entities.push({
-        component: 'sensor',
-        objectId: `${objectPrefix}_tempo_${key}`,
-        uniqueId: `med_export_mqtt_${objectPrefix}_tempo_${key}`,
-        name: `colour ${key}`,
-        stateTopic: `${topicPrefix}/tempo/${key}`,
-        valueTemplate: '{{ value_json.color }}',
-        icon: 'mdi:palette',
-        device,
-      });
-    }
-    for (const color of ['blue', 'white', 'red'] as const) {
-      entities.push({
-        component: 'sensor',
-        objectId: `${objectPrefix}_tempo_remaining_${color}`,
-        uniqueId: `med_export_mqtt_${objectPrefix}_tempo_remaining_${color}`,
-        name: `${color} days remaining`,
-        stateTopic: `${topicPrefix}/tempo/remaining`,
-        valueTemplate: `{{ value_json.${color} }}`,
-        unit: 'd',
-        icon: 'mdi:calendar-range',
-        device,
-      });
-    }
-  }
-  if (kinds.has('ecowatt')) {
-    const device = {
-      identifiers: [`med_export_mqtt_${objectPrefix}_ecowatt`],
-      name: 'EcoWatt',
-      manufacturer: 'RTE',
-    };
-    entities.push({
-      component: 'sensor',
-      objectId: `${objectPrefix}_ecowatt_current`,
-      uniqueId: `med_export_mqtt_${objectPrefix}_ecowatt_current`,
-      name: 'level now',
-      stateTopic: `${topicPrefix}/ecowatt/current`,
-      valueTemplate: '{{ value_json.level }}',
-      icon: 'mdi:transmission-tower',
-      device,
-    });
-  }
-  return entities;
 }

@@ -1,6 +1,7 @@
 /**
  * What this destination remembers between runs (export_state), and where each statistic's import starts.
  */
+import { HOUR_MS } from '../../domain/durations.js';
 
 export interface HomeAssistantState {
   /** Statistic id → start of the last hour Home Assistant confirmed, ISO (every hour up to it is right). */
@@ -34,8 +35,6 @@ export function writeState(state: HomeAssistantState): Record<string, unknown> {
     rest_entities: state.restEntities,
   };
 }
-
-const HOUR_MS = 3_600_000;
 
 export interface ImportStartInput {
   /** No confirmed delivery ever (the core's `changedSince` is null): everything is sent. */

@@ -1,9 +1,10 @@
 import type { Check, TestContext } from '../../contract/destination.js';
 import type { JeedomClient } from './client.js';
-import { JEEDOM_CODE, JeedomError, createJeedomClient, isJeedomRpcError } from './client.js';
-import { commandIdOf } from './config.js';
+import { createJeedomClient } from './client.js';
+import { clientOptionsOf, commandIdOf } from './config.js';
 import type { JeedomConfig } from './config.js';
-import { VIRTUAL_PLUGIN } from './format.js';
+import { VIRTUAL_PLUGIN } from './encode.js';
+import { JEEDOM_CODE, JeedomError, isJeedomRpcError } from './rpc-errors.js';
 
 function failed(name: string, error: unknown, hint = ''): Check {
   if (error instanceof JeedomError)
@@ -17,33 +18,21 @@ function majorVersion(version: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/**
- * jeeApi.php 4.x names the object methods `jeeObject::…` (`object` became reserved in PHP 7.2); older boxes
- * only know `object::…`.
- */
-export async function objectById(
-  client: JeedomClient,
-  id: number,
-): Promise<{ id: string | number; name: string }> {
+/** `med-export test --destination jeedom`: each step Jeedom needs, with the fix when one fails. */
+export async function jeedomChecks(ctx: TestContext<JeedomConfig>): Promise<Check[]> {
+  const client = await createJeedomClient({
+    ...clientOptionsOf(ctx.config, ctx.log),
+    timeoutMs: ctx.timeoutMs,
+  });
   try {
-    return await client.call('jeeObject::byId', { id });
-  } catch (error) {
-    if (!isJeedomRpcError(error, JEEDOM_CODE.noSuchMethod)) throw error;
-    return client.call('object::byId', { id });
+    return await checksWith(client, ctx.config);
+  } finally {
+    client.close();
   }
 }
 
-/** `med-export test --destination jeedom`: each step Jeedom needs, with the fix when one fails. */
-export async function jeedomChecks(ctx: TestContext<JeedomConfig>): Promise<Check[]> {
-  const { config } = ctx;
+async function checksWith(client: JeedomClient, config: JeedomConfig): Promise<Check[]> {
   const checks: Check[] = [];
-  const client = await createJeedomClient({
-    url: config.url,
-    apiKey: config.api_key,
-    timeoutMs: ctx.timeoutMs,
-    caFile: config.ca_file,
-    tlsInsecure: config.tls_insecure,
-  });
 
   const pingName = `${client.endpoint} answers ping`;
   try {
@@ -87,8 +76,9 @@ export async function jeedomChecks(ctx: TestContext<JeedomConfig>): Promise<Chec
 
   const pluginName = 'Virtual plugin installed and enabled';
   try {
-    const installed = await client.call<{ id: string }[]>('plugin::listPlugin', { activateOnly: 0 });
-    const active = await client.call<{ id: string }[]>('plugin::listPlugin', { activateOnly: 1 });
+    // With no plugin active, 4.5 answers "ok" (client.list).
+    const installed = await client.list<{ id: string }>('plugin::listPlugin', { activateOnly: 0 });
+    const active = await client.list<{ id: string }>('plugin::listPlugin', { activateOnly: 1 });
     if (!installed.some((plugin) => plugin.id === VIRTUAL_PLUGIN)) {
       checks.push({
         name: pluginName,
@@ -119,7 +109,7 @@ export async function jeedomChecks(ctx: TestContext<JeedomConfig>): Promise<Chec
   } else {
     const name = `parent object ${config.object_id} exists`;
     try {
-      const object = await objectById(client, config.object_id);
+      const object = await client.call<{ name: string }>('jeeObject::byId', { id: config.object_id });
       checks.push({ name, ok: true, detail: `"${object.name}"` });
     } catch (error) {
       checks.push(

@@ -1,70 +1,27 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { httpRequestOptions } from '../../net/http-request-options.js';
-import { readFile } from 'node:fs/promises';
+import { readPem } from '../../net/read-pem.js';
 import { displayUrl } from '../../redact.js';
+import { JEEDOM_CODE, JeedomError, hintForHttp, isJeedomRpcError, rpcError, snippet } from './rpc-errors.js';
 
 /**
- * JSON-RPC 2.0 to Jeedom's `core/api/jeeApi.php` (jeedom/core). One call per HTTP request: jeeApi.php reads a
- * single request object (`core/class/jsonrpc.class.php`), batches are not understood.
+ * JSON-RPC 2.0 to Jeedom's `core/api/jeeApi.php` (jeedom/core 4.4 and 4.5). One call per HTTP request
+ * (`core/class/jsonrpc.class.php` reads a single request object, batches are not understood), over kept-alive
+ * connections: a backfill is a thousand calls or more.
  */
 
 const API_PATH = '/core/api/jeeApi.php';
-
-/**
- * jeeApi.php answers `-32000 - $exception->getCode()` (its catch block): the exceptions it throws with -32001
- * (key refused, JSON-RPC disabled, bad envelope) arrive as code 1, -32500 (no such method) as 500, the
- * "not found" ones (-32601 object, -32602 eqLogic, -32701/-32702 cmd) as 601, 602, 701, 702; an exception
- * without code (e.g. "Type incorrect", a missing plugin class) as -32000; SQL errors as -32000 - SQLSTATE.
- */
-export const JEEDOM_CODE = {
-  notAllowed: 1,
-  noSuchMethod: 500,
-  objectNotFound: 601,
-  eqLogicNotFound: 602,
-  cmdNotFound: 701,
-  cmdNotFoundForEvent: 702,
-  generic: -32000,
-} as const;
-
-export type JeedomErrorKind = 'network' | 'timeout' | 'http' | 'protocol' | 'rpc';
-
-/** Every failure of a call, with what went wrong at which level; `hint` says what the user can do. */
-export class JeedomError extends Error {
-  constructor(
-    readonly kind: JeedomErrorKind,
-    readonly method: string,
-    message: string,
-    readonly hint: string,
-    readonly details: { status?: number; code?: number; jeedomMessage?: string } = {},
-  ) {
-    super(message);
-    this.name = 'JeedomError';
-  }
-
-  get code(): number | undefined {
-    return this.details.code;
-  }
-
-  /** The error as one line for a log or export_logs: what happened, then what to do. */
-  describe(): string {
-    return this.hint ? `${this.message} — ${this.hint}` : this.message;
-  }
-}
-
-export function isJeedomRpcError(error: unknown, ...codes: number[]): error is JeedomError {
-  return (
-    error instanceof JeedomError &&
-    error.kind === 'rpc' &&
-    (codes.length === 0 || codes.includes(error.code!))
-  );
-}
 
 export interface JeedomClientOptions {
   url: URL;
   apiKey: string;
   timeoutMs: number;
   signal?: AbortSignal;
-  caFile?: string;
+  caCert?: string | undefined;
   tlsInsecure?: boolean;
+  /** Connections kept open at most, so requests in flight beyond it wait for one. */
+  concurrency?: number;
 }
 
 /** Which key Jeedom accepted: the core one, or the Virtual plugin's (sent with `plugin: "virtual"`). */
@@ -75,6 +32,10 @@ export interface JeedomClient {
   /** Which API key was accepted; null until a call needing the key succeeded. */
   readonly keyScope: KeyScope | null;
   call<T>(method: string, params?: Record<string, unknown>): Promise<T>;
+  /** A call answering a list: Jeedom 4.5 answers an empty one `"ok"`. */
+  list<T>(method: string, params?: Record<string, unknown>): Promise<T[]>;
+  /** Closes the kept-alive connections. */
+  close(): void;
 }
 
 /** `http://jeedom.local` → `http://jeedom.local/core/api/jeeApi.php`; a full API URL is kept as is. */
@@ -86,46 +47,38 @@ export function apiEndpoint(base: URL): URL {
   return url;
 }
 
-function snippet(text: string): string {
-  const flat = text
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
-}
-
-function hintForRpc(method: string, code: number, message: string): string {
-  if (code === JEEDOM_CODE.notAllowed) {
-    if (message.includes('JSON-RPC')) {
-      return "enable the JSON-RPC API in Jeedom: Settings → System → Configuration → API, 'Accès API JSONRPC' = Activé";
-    }
-    return 'check JEEDOM_API_KEY: copy the core key from Settings → System → Configuration → API (or the Virtual plugin key there, which only works while the plugin is installed), and that its API access is Activé';
-  }
-  if (code === JEEDOM_CODE.noSuchMethod) {
-    return `this Jeedom does not know ${method}: update Jeedom to version 4.x`;
-  }
-  if (message.includes('Type incorrect')) {
-    return 'install and enable the Virtual plugin: Plugins → Plugin management → Market, "Virtuel", then Activer';
-  }
-  return '';
-}
-
-function hintForHttp(status: number): string {
-  if (status === 404) {
-    return 'check JEEDOM_URL (the address you open Jeedom with, without /core/api); Jeedom also answers 404 to an IP it banned after failed logins (Settings → System → Configuration → Security)';
-  }
-  if (status === 401 || status === 403)
-    return 'a proxy in front of Jeedom refuses the request: allow /core/api/jeeApi.php';
-  if (status >= 500) return "Jeedom's PHP failed: see the http.error log in Jeedom (Analysis → Logs)";
-  if (status >= 300 && status < 400) return 'set JEEDOM_URL to the address Jeedom redirects to (https?)';
-  return '';
+/**
+ * A list as Jeedom answers it. jsonrpc.class.php `makeSuccess()` (4.5.3: 74-80, since commit 18608ea19) replaces
+ * every PHP-`empty()` result (`[]`, `''`, `0`, `'0'`, `null`, `false`) with `"ok"`; 4.4 answers `[]`. A PHP array
+ * whose keys are not 0..n-1 is encoded by json_encode as an object.
+ */
+export function asList<T>(answer: unknown, method: string, endpoint: string): T[] {
+  if (Array.isArray(answer)) return answer as T[];
+  if (
+    answer === 'ok' ||
+    answer === '' ||
+    answer === 0 ||
+    answer === '0' ||
+    answer === null ||
+    answer === false
+  )
+    return [];
+  if (typeof answer === 'object') return Object.values(answer as object) as T[];
+  throw new JeedomError(
+    'protocol',
+    method,
+    `${endpoint} answered ${method} with ${JSON.stringify(answer)} where a list was expected`,
+    'check that JEEDOM_URL points at Jeedom itself',
+  );
 }
 
 export async function createJeedomClient(options: JeedomClientOptions): Promise<JeedomClient> {
   const { got, TimeoutError, RequestError } = await import('got');
   const endpoint = apiEndpoint(options.url);
   const shown = displayUrl(endpoint);
-  const certificateAuthority = options.caFile ? await readFile(options.caFile) : undefined;
+  const certificateAuthority = options.caCert ? readPem(options.caCert) : undefined;
+  const agentOptions = { keepAlive: true, maxSockets: options.concurrency ?? 1 };
+  const agent = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
   let keyScope: KeyScope | null = null;
   let requestId = 0;
 
@@ -136,6 +89,7 @@ export async function createJeedomClient(options: JeedomClientOptions): Promise<
       response = await got.post(endpoint, {
         json: { jsonrpc: '2.0', id: requestId, method, params },
         ...httpRequestOptions({ ...options, certificateAuthority }),
+        agent,
       });
     } catch (error) {
       // Stopped by the user (Ctrl-C, SIGTERM): not Jeedom's fault, say so as it is.
@@ -145,7 +99,7 @@ export async function createJeedomClient(options: JeedomClientOptions): Promise<
           'timeout',
           method,
           `Jeedom did not answer ${method} within ${Math.round(options.timeoutMs / 1000)} s (${shown})`,
-          'check that the box is not overloaded, or raise JEEDOM_TIMEOUT',
+          'check that the box is not overloaded (lower JEEDOM_CONCURRENCY), or raise JEEDOM_TIMEOUT',
         );
       }
       const code = error instanceof RequestError ? error.code : undefined;
@@ -156,7 +110,7 @@ export async function createJeedomClient(options: JeedomClientOptions): Promise<
         method,
         `cannot reach Jeedom at ${shown}: ${reason}`,
         tls
-          ? "Jeedom's certificate is not trusted: set JEEDOM_CA_FILE to its CA, or JEEDOM_TLS_INSECURE=true for a self-signed box"
+          ? "Jeedom's certificate is not trusted: set JEEDOM_CA_CERT to its CA, or JEEDOM_TLS_INSECURE=true for a self-signed box"
           : 'check JEEDOM_URL (host and port) and that Jeedom is reachable from this machine',
       );
     }
@@ -180,7 +134,7 @@ export async function createJeedomClient(options: JeedomClientOptions): Promise<
         method,
         `${shown} did not answer ${method} in JSON-RPC: ${JSON.stringify(snippet(response.body))}`,
         response.body.includes('clé API')
-          ? 'generate an API key in Jeedom: Settings → System → Configuration → API'
+          ? 'generate an API key in Jeedom: Settings → System → Configuration, API tab'
           : 'check that JEEDOM_URL points at Jeedom itself',
       );
     }
@@ -193,21 +147,12 @@ export async function createJeedomClient(options: JeedomClientOptions): Promise<
       );
     }
     const { result, error } = envelope as { result?: unknown; error?: { code?: unknown; message?: unknown } };
-    // Errors carry `"id": null` (jeeApi.php rebuilds the envelope from the empty `request` parameter): the id is
-    // not checked. One request per connection round trip, so answers cannot be mixed up.
+    // The id is not checked: 4.4 answers errors with `"id": null` (its catch block rebuilds the envelope from the
+    // empty `request` parameter), and each HTTP request carries one call, so answers cannot be mixed up.
     if (error !== undefined && error !== null) {
-      const code = Number(error.code);
-      const message = String(error.message ?? '');
-      const what = code === JEEDOM_CODE.notAllowed && !message.includes('JSON-RPC') ? 'the API key' : method;
-      throw new JeedomError(
-        'rpc',
-        method,
-        `Jeedom refused ${what}: ${message} (code ${Number.isFinite(code) ? code : '?'})`,
-        hintForRpc(method, code, message),
-        { code, jeedomMessage: message },
-      );
+      throw rpcError(method, Number(error.code), String(error.message ?? ''));
     }
-    if (!('result' in (envelope as object))) {
+    if (!('result' in envelope)) {
       throw new JeedomError('protocol', method, `${shown} answered ${method} without result nor error`, '');
     }
     return result;
@@ -218,31 +163,33 @@ export async function createJeedomClient(options: JeedomClientOptions): Promise<
       ? { ...params, apikey: options.apiKey, plugin: 'virtual' }
       : { ...params, apikey: options.apiKey };
 
+  const call = async <T>(method: string, params: Record<string, unknown> = {}): Promise<T> => {
+    if (keyScope !== null) return (await post(method, withKey(params, keyScope))) as T;
+    try {
+      const result = await post(method, withKey(params, 'core'));
+      if (method !== 'ping') keyScope = 'core';
+      return result as T;
+    } catch (error) {
+      if (!isJeedomRpcError(error, JEEDOM_CODE.keyRefused)) throw error;
+      // jeeApi.php (4.5.3: 348-349) accepts a key matching the plugin named in `params.plugin` or the core
+      // one: a Virtual plugin key is only accepted with plugin "virtual" (jeedom.class.php apiAccess, 611-639).
+      const result = await post(method, withKey(params, 'virtual'));
+      keyScope = 'virtual';
+      return result as T;
+    }
+  };
+
   return {
     endpoint: shown,
     get keyScope() {
       return keyScope;
     },
-    async call<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
-      if (keyScope !== null) return (await post(method, withKey(params, keyScope))) as T;
-      try {
-        const result = await post(method, withKey(params, 'core'));
-        if (method !== 'ping') keyScope = 'core';
-        return result as T;
-      } catch (error) {
-        if (!isJeedomRpcError(error, JEEDOM_CODE.notAllowed)) throw error;
-        if ((error.details.jeedomMessage ?? '').includes('JSON-RPC')) throw error;
-        // jeeApi.php checks a key against the plugin named in `params.plugin` (jeedom::apiAccess($apikey,
-        // $params['plugin'])): a Virtual plugin key is only accepted with plugin "virtual".
-        try {
-          const result = await post(method, withKey(params, 'virtual'));
-          keyScope = 'virtual';
-          return result as T;
-        } catch (second) {
-          if (isJeedomRpcError(second, JEEDOM_CODE.notAllowed)) throw error;
-          throw second;
-        }
-      }
+    call,
+    list: async <T>(method: string, params: Record<string, unknown> = {}) =>
+      asList<T>(await call<unknown>(method, params), method, shown),
+    close: () => {
+      agent.http.destroy();
+      agent.https.destroy();
     },
   };
 }

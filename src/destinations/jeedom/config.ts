@@ -8,7 +8,8 @@ import {
   stringField,
   urlField,
 } from '../../config/fields.js';
-import { ALL_COMMAND_KEYS } from './format.js';
+import type { Logger } from '../../logger.js';
+import { ALL_COMMAND_KEYS } from './commands.js';
 
 const MAPPING_KEY = /^(?:(\d{14}):)?([a-z_]+)$/;
 
@@ -60,7 +61,15 @@ export const jeedomFields = {
       return problem === null ? null : `a JSON object with ${problem}`;
     },
   }),
-  ca_file: optional(stringField({ describe: "PEM file of the CA that signed Jeedom's HTTPS certificate" })),
+  concurrency: integerField({
+    min: 1,
+    max: 16,
+    default: 4,
+    describe:
+      'requests in flight at once during a backfill (each one is a PHP worker on the box: 4 keeps a Raspberry Pi responsive)',
+  }),
+  ca_cert: optional(stringField({ describe: "PEM file of the CA that signed Jeedom's HTTPS certificate" })),
+  ca_file: optional(stringField({ describe: 'deprecated name of ca_cert (JEEDOM_CA_CERT)' })),
   tls_insecure: booleanField({
     default: false,
     describe: 'skip TLS certificate verification (only for a box with a self-signed certificate you trust)',
@@ -68,3 +77,26 @@ export const jeedomFields = {
 };
 
 export type JeedomConfig = ConfigOf<typeof jeedomFields>;
+
+export function mappingOf(config: JeedomConfig): Record<string, number> {
+  const mapping: Record<string, number> = {};
+  for (const [key, value] of Object.entries(config.commands)) {
+    const id = commandIdOf(value);
+    if (id !== null) mapping[key] = id;
+  }
+  return mapping;
+}
+
+/** What the JSON-RPC client needs from the configuration; `ca_file` still read, with a warning, until removed. */
+export function clientOptionsOf(config: JeedomConfig, log: Logger) {
+  if (config.ca_file !== undefined && config.ca_cert === undefined) {
+    log.warn('jeedom: JEEDOM_CA_FILE (ca_file) is deprecated: rename it JEEDOM_CA_CERT (ca_cert)');
+  }
+  return {
+    url: config.url,
+    apiKey: config.api_key,
+    caCert: config.ca_cert ?? config.ca_file,
+    tlsInsecure: config.tls_insecure,
+    concurrency: config.concurrency,
+  };
+}

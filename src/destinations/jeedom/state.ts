@@ -13,7 +13,7 @@ export interface JeedomState {
   objects: Record<string, number | null>;
   /** `<equipment key>/<logicalId>` → command. */
   commands: Record<string, CommandState>;
-  /** Last confirmed value of the commands sent only when they change (see format.eventSignature). */
+  /** Last confirmed value of the commands sent only when they change (see encode.eventSignature). */
   values: Record<string, string>;
   /** Last Tempo day whose colour was delivered to the history. */
   tempoThrough?: string;

@@ -181,7 +181,7 @@ export async function createVictoriaMetricsClient(options: ClientOptions): Promi
   };
 }
 
-export function parseExportLines(body: string): ExportedSeries[] {
+function parseExportLines(body: string): ExportedSeries[] {
   const series: ExportedSeries[] = [];
   for (const line of body.split('\n')) {
     if (line.trim() === '') continue;

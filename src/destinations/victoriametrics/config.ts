@@ -10,7 +10,7 @@ import {
   urlField,
 } from '../../config/fields.js';
 import type { Auth } from './client.js';
-import { extraLabelsProblem } from './format.js';
+import { extraLabelsProblem } from './encode.js';
 
 /** Labels med-export sets itself: an extra label with one of these names would overwrite or split series. */
 export const RESERVED_LABELS = [

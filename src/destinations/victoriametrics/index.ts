@@ -1,7 +1,7 @@
 import { victoriaMetricsManifest } from './manifest.js';
 import { defineDestination } from '../../contract/destination.js';
-import { diagnoseVictoriaMetrics } from './diagnose.js';
-import { victoriaMetricsExportPass } from './export-pass.js';
+import { diagnoseVictoriaMetrics } from './checks.js';
+import { victoriaMetricsExportPass } from './pass.js';
 
 /**
  * VictoriaMetrics: the whole history once, at the times it happened (Prometheus text with millisecond

@@ -1,41 +1,28 @@
-import { createHash } from 'node:crypto';
-import type { EcowattDay, TempoDay } from '../../query/types.js';
-import type { ExportCounters } from './samples.js';
+import { readBackfillState, toStoredBackfillState } from '../../engines/timeseries-backfill/state.js';
+import type { BackfillState } from '../../engines/timeseries-backfill/state.js';
 
 /**
- * What the destination remembers between confirmed deliveries (stored as JSON by the core):
- * - `backfilled`: `pdl:kind` streams whose whole history was sent once; a kind enabled later, or a PDL added
- *   later, is backfilled on its first pass even though the run's change window is no longer empty;
- * - `tempo` / `ecowatt`: per month, one slot per day of what was sent (Tempo colour letter, EcoWatt content
- *   fingerprint), so only new or revised days are sent again, however old;
- * - `fingerprints`: per energy stream (`pdl:kind`), what was sent for recent days and for the days handled in
- *   the last pass (see energy-stream.ts);
- * - `progress`: for a backfill interrupted part-way, the last day (month) of each stream that was accepted;
- * - `resumeSince`: after such a failure before any success, where the next pass looks for changes (the core
- *   only has a watermark after a success);
- * - `counters`: running totals behind the `_total` export metrics.
+ * What VictoriaMetrics remembers between confirmed deliveries: the backfill engine's state and `counters`, the
+ * running totals behind the `_total` export metrics.
  */
-export interface VictoriaMetricsState {
-  backfilled: string[];
-  progress: Record<string, string>;
-  resumeSince: string | null;
-  tempo: Record<string, string>;
-  ecowatt: Record<string, string>;
-  fingerprints: Record<string, Record<string, string>>;
+export interface VictoriaMetricsState extends BackfillState {
   counters: ExportCounters;
 }
 
-const TEMPO_LETTERS = { BLUE: 'B', WHITE: 'W', RED: 'R' } as const;
-const EMPTY_TEMPO_SLOT = '.';
-const ECOWATT_SLOT_LENGTH = 6;
-const EMPTY_ECOWATT_SLOT = '.'.repeat(ECOWATT_SLOT_LENGTH);
-const SLOTS = 31;
+/** One destination's pass, as the run reports it. */
+export interface PassFigures {
+  destination: string;
+  status: string;
+  records: number;
+  durationMs: number;
+}
 
-function stringRecord(value: unknown): Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
-  const result: Record<string, string> = {};
-  for (const [key, item] of Object.entries(value)) if (typeof item === 'string') result[key] = item;
-  return result;
+/** Running totals kept in the state so the `_total` metrics are counters (they only grow, across runs). */
+export interface ExportCounters {
+  /** destination → status → passes */
+  passes: Record<string, Record<string, number>>;
+  /** destination → records */
+  records: Record<string, number>;
 }
 
 function numberRecord(value: unknown): Record<string, number> {
@@ -47,11 +34,8 @@ function numberRecord(value: unknown): Record<string, number> {
   return result;
 }
 
-/** Reads a stored state defensively: anything unreadable counts as never sent. */
+/** Reads a stored state defensively: anything unreadable counts as never sent (or never counted). */
 export function readState(raw: Readonly<Record<string, unknown>>): VictoriaMetricsState {
-  const backfilled = Array.isArray(raw['backfilled'])
-    ? raw['backfilled'].filter((item): item is string => typeof item === 'string')
-    : [];
   const counters = (
     typeof raw['counters'] === 'object' && raw['counters'] !== null ? raw['counters'] : {}
   ) as Record<string, unknown>;
@@ -61,78 +45,23 @@ export function readState(raw: Readonly<Record<string, unknown>>): VictoriaMetri
     for (const [destination, byStatus] of Object.entries(passesRaw))
       passes[destination] = numberRecord(byStatus);
   }
-  const fingerprints: Record<string, Record<string, string>> = {};
-  const fingerprintsRaw = raw['fingerprints'];
-  if (typeof fingerprintsRaw === 'object' && fingerprintsRaw !== null && !Array.isArray(fingerprintsRaw)) {
-    for (const [stream, byUnit] of Object.entries(fingerprintsRaw))
-      fingerprints[stream] = stringRecord(byUnit);
-  }
-  const resumeSince =
-    typeof raw['resumeSince'] === 'string' && !Number.isNaN(Date.parse(raw['resumeSince']))
-      ? raw['resumeSince']
-      : null;
-  return {
-    backfilled,
-    progress: stringRecord(raw['progress']),
-    resumeSince,
-    tempo: stringRecord(raw['tempo']),
-    ecowatt: stringRecord(raw['ecowatt']),
-    fingerprints,
-    counters: { passes, records: numberRecord(counters['records']) },
-  };
+  return { ...readBackfillState(raw), counters: { passes, records: numberRecord(counters['records']) } };
 }
 
 export function toStoredState(state: VictoriaMetricsState): Record<string, unknown> {
-  return {
-    backfilled: [...new Set(state.backfilled)].sort(),
-    ...(Object.keys(state.progress).length > 0 ? { progress: state.progress } : {}),
-    ...(state.resumeSince !== null ? { resumeSince: state.resumeSince } : {}),
-    tempo: state.tempo,
-    ecowatt: state.ecowatt,
-    fingerprints: state.fingerprints,
-    counters: state.counters,
+  return { ...toStoredBackfillState(state), counters: state.counters };
+}
+
+/** Adds passes to the totals (a new object: the old one stays valid for a state that must not advance). */
+export function countPasses(counters: ExportCounters, passes: readonly PassFigures[]): ExportCounters {
+  const next: ExportCounters = {
+    passes: Object.fromEntries(Object.entries(counters.passes).map(([key, value]) => [key, { ...value }])),
+    records: { ...counters.records },
   };
-}
-
-function daySlot(date: string): { month: string; index: number } {
-  return { month: date.slice(0, 7), index: Number(date.slice(8, 10)) - 1 };
-}
-
-function slotValue(record: Record<string, string>, date: string, width: number): string | null {
-  const { month, index } = daySlot(date);
-  const slots = record[month];
-  if (!slots || slots.length !== SLOTS * width) return null;
-  return slots.slice(index * width, (index + 1) * width);
-}
-
-function withSlot(record: Record<string, string>, date: string, value: string, empty: string): void {
-  const { month, index } = daySlot(date);
-  const width = empty.length;
-  let slots = record[month];
-  if (!slots || slots.length !== SLOTS * width) slots = empty.repeat(SLOTS);
-  record[month] = slots.slice(0, index * width) + value + slots.slice((index + 1) * width);
-}
-
-export function tempoAlreadySent(state: VictoriaMetricsState, day: TempoDay): boolean {
-  return slotValue(state.tempo, day.date, 1) === TEMPO_LETTERS[day.color];
-}
-
-export function markTempoSent(tempo: Record<string, string>, day: TempoDay): void {
-  withSlot(tempo, day.date, TEMPO_LETTERS[day.color], EMPTY_TEMPO_SLOT);
-}
-
-/** A short digest of what is sent for an EcoWatt day: a revision with other levels gets another one. */
-export function ecowattFingerprint(day: EcowattDay): string {
-  return createHash('sha256')
-    .update(JSON.stringify([day.level, day.hourlyValues]))
-    .digest('base64url')
-    .slice(0, ECOWATT_SLOT_LENGTH);
-}
-
-export function ecowattAlreadySent(state: VictoriaMetricsState, day: EcowattDay): boolean {
-  return slotValue(state.ecowatt, day.date, ECOWATT_SLOT_LENGTH) === ecowattFingerprint(day);
-}
-
-export function markEcowattSent(ecowatt: Record<string, string>, day: EcowattDay): void {
-  withSlot(ecowatt, day.date, ecowattFingerprint(day), EMPTY_ECOWATT_SLOT);
+  for (const pass of passes) {
+    const byStatus = (next.passes[pass.destination] ??= {});
+    byStatus[pass.status] = (byStatus[pass.status] ?? 0) + 1;
+    next.records[pass.destination] = (next.records[pass.destination] ?? 0) + pass.records;
+  }
+  return next;
 }

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseOffpeakHours } from '../../../src/domain/tariffs.js';
 import type { DetailedRow, Pdl } from '../../../src/query/types.js';
-import { costSeries, energySeries, tariffSeries } from '../../../src/destinations/home_assistant/format.js';
 import {
-  DirectionAggregator,
-  HourBlockPool,
-  HourlySums,
-  RowStream,
-  buildRows,
-  importMessage,
-  rowChunks,
-} from '../../../src/destinations/home_assistant/statistics.js';
+  costSeries,
+  energySeries,
+  tariffSeries,
+} from '../../../src/destinations/home_assistant/statistic-series.js';
+import { importMessage } from '../../../src/destinations/home_assistant/encode.js';
+import { DirectionAggregator } from '../../../src/destinations/home_assistant/hour-aggregation.js';
+import { HourBlockPool, HourlySums } from '../../../src/destinations/home_assistant/hourly-sums.js';
+import { RowStream, buildRows, rowChunks } from '../../../src/destinations/home_assistant/statistic-rows.js';
 
 /**
  * The building blocks of a fast import: hourly sums kept in blocks, rows streamed while the load curve is

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JeedomError, apiEndpoint, createJeedomClient } from '../../../src/destinations/jeedom/client.js';
+import { apiEndpoint, createJeedomClient } from '../../../src/destinations/jeedom/client.js';
+import { JeedomError } from '../../../src/destinations/jeedom/rpc-errors.js';
 import { startJeedomStandin } from '../../jeedom-standin/jeedom-standin.js';
 import type { JeedomStandin } from '../../jeedom-standin/jeedom-standin.js';
 
@@ -43,19 +44,34 @@ describe('apiEndpoint', () => {
 describe('JSON-RPC client against the stand-in', () => {
   it('uses the core key, or falls back to the Virtual plugin key with plugin "virtual"', async () => {
     const core = await client();
-    expect(await core.call('version')).toBe('4.4.19');
+    expect(await core.call('version')).toBe(standin.version);
     expect(core.keyScope).toBe('core');
     const virtual = await client({ apiKey: standin.virtualApiKey });
-    expect(await virtual.call('version')).toBe('4.4.19');
+    expect(await virtual.call('version')).toBe(standin.version);
     expect(virtual.keyScope).toBe('virtual');
-    expect(await virtual.call('eqLogic::byType', { type: 'virtual' })).toEqual([]);
+    expect(await virtual.list('eqLogic::byType', { type: 'virtual' })).toEqual([]);
+  });
+
+  it('reads the "ok" Jeedom 4.5 answers for an empty list as an empty list', async () => {
+    expect(await (await client()).call('eqLogic::byType', { type: 'virtual' })).toBe('ok');
+    expect(await (await client()).list('eqLogic::byType', { type: 'virtual' })).toEqual([]);
+    const error = await failure((await client()).list('version'));
+    expect(error.kind).toBe('protocol');
+  });
+
+  it("says a key's API access is disabled (code 1), and where to enable it", async () => {
+    standin.setApiAccess('virtual', false);
+    const error = await failure((await client({ apiKey: standin.virtualApiKey })).call('version'));
+    expect(error.code).toBe(1);
+    expect(error.hint).toContain('Accès API');
   });
 
   it('reports a refused key as a JSON-RPC error with the fix', async () => {
     const error = await failure((await client({ apiKey: 'not-the-right-key-at-all' })).call('version'));
     expect(error.kind).toBe('rpc');
-    expect(error.code).toBe(1);
+    expect(error.code).toBe(2);
     expect(error.describe()).toContain('JEEDOM_API_KEY');
+    expect(error.describe()).toContain('Clé API');
     expect(error.describe()).not.toContain('not-the-right-key-at-all');
   });
 

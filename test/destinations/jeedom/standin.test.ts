@@ -72,33 +72,44 @@ describe('jeeApi.php envelope and key', () => {
     expect(await rpc('ping', {}, null)).toEqual({ jsonrpc: '2.0', id: 7, result: 'pong' });
   });
 
-  it('refuses a wrong key with code 1 (-32000 - -32001) and a null id', async () => {
+  it('refuses a wrong key with code 2 (-32000 - -32002), keeping the request id (4.5)', async () => {
     const answer = await rpc('version', {}, 'wrong-key-but-long-enough');
-    expect(answer.id).toBeNull();
-    expect(answer.error?.code).toBe(1);
+    expect(answer.id).toBe(7);
+    expect(answer.error?.code).toBe(2);
     expect(answer.result).toBeUndefined();
+    expect((await rpc('version', {}, null)).error?.code).toBe(1);
   });
 
-  it('accepts the Virtual plugin key only with plugin "virtual"', async () => {
-    expect((await rpc('version', {}, standin.virtualApiKey)).error?.code).toBe(1);
-    expect((await rpc('version', { plugin: 'virtual' }, standin.virtualApiKey)).result).toBe('4.4.19');
+  it('accepts the Virtual plugin key only with plugin "virtual", the core key with it too', async () => {
+    expect((await rpc('version', {}, standin.virtualApiKey)).error?.code).toBe(2);
+    expect((await rpc('version', { plugin: 'virtual' }, standin.virtualApiKey)).result).toBe('4.5.3');
+    expect((await rpc('version', { plugin: 'virtual' })).result).toBe('4.5.3');
   });
 
-  it('answers an unknown method with code 500 and a disabled JSON-RPC API with code 1', async () => {
+  it("answers an unknown method with code 500, and code 1 when the key's API access is disabled", async () => {
     expect((await rpc('cmd::nope')).error?.code).toBe(500);
-    standin.setJsonRpcEnabled(false);
-    expect((await rpc('ping', {}, null)).error).toMatchObject({
-      code: 1,
-      message: expect.stringContaining('JSON-RPC'),
-    });
+    standin.setApiAccess('core', false);
+    expect((await rpc('ping', {}, null)).error?.code).toBe(1);
+    expect((await rpc('version', { plugin: 'virtual' }, standin.virtualApiKey)).result).toBe('4.5.3');
+  });
+
+  it('answers an empty result "ok" (4.5), numbers in lists and the new id as a string from save', async () => {
+    expect(await result('eqLogic::byType', { type: 'virtual' })).toBe('ok');
+    const { eqId, cmdId } = await infoCommand();
+    expect(await result('cmd::getHistory', { id: cmdId })).toBe('ok');
+    const [row] = await result<{ id: unknown; isEnable: unknown }[]>('eqLogic::byType', { type: 'virtual' });
+    expect(row).toMatchObject({ id: eqId, isEnable: 1 });
+    const saved = await result<{ id: unknown }>('eqLogic::save', { eqType_name: 'virtual', name: 'other' });
+    expect(typeof saved.id).toBe('string');
+    standin.setPlugin('virtual', { installed: true, active: false });
+    expect(await result('plugin::listPlugin', { activateOnly: 1 })).toBe('ok');
   });
 
   it('cannot create virtual equipment while the plugin is disabled (class not loaded)', async () => {
     standin.setPlugin('virtual', { installed: true, active: false });
     const answer = await rpc('eqLogic::save', { eqType_name: 'virtual', name: 'x' });
     expect(answer.error).toMatchObject({ code: -32000, message: expect.stringContaining('Type incorrect') });
-    const plugins = await result<{ id: string }[]>('plugin::listPlugin', { activateOnly: 1 });
-    expect(plugins.map((plugin) => plugin.id)).not.toContain('virtual');
+    expect(await result('plugin::listPlugin', { activateOnly: 1 })).toBe('ok');
   });
 });
 
@@ -197,15 +208,29 @@ describe('equipment and command storage', () => {
     expect(duplicate.error?.message).toContain('Duplicate entry');
   });
 
-  it('refuses a command name longer than the 45 characters of cmd.name', async () => {
+  it('stores names as setName cleans them (cleanComponanteName, 127 bytes)', async () => {
     const { eqId } = await infoCommand();
-    const answer = await rpc('cmd::save', {
+    const saved = await result<{ name: string }>('cmd::save', {
       eqType_name: 'virtual',
       eqLogic_id: eqId,
-      name: 'x'.repeat(46),
+      name: `Couleur  aujourd'hui [*] & <b>demain</b> ${'x'.repeat(200)}`,
       type: 'info',
       subType: 'string',
     });
-    expect(answer.error?.message).toContain('Data too long');
+    expect(saved.name).toBe(`Couleur aujourdhui demain ${'x'.repeat(101)}`);
+  });
+});
+
+describe('Jeedom 4.4 (release: "4.4")', () => {
+  it('answers empty results as [], ids as strings, and errors with a null id', async () => {
+    await standin.close();
+    standin = await startJeedomStandin({ release: '4.4' });
+    expect(await result('eqLogic::byType', { type: 'virtual' })).toEqual([]);
+    expect(await result('version')).toBe('4.4.12');
+    const { eqId } = await infoCommand();
+    const [row] = await result<{ id: unknown }[]>('eqLogic::byType', { type: 'virtual' });
+    expect(row!.id).toBe(String(eqId));
+    const refused = await rpc('version', {}, 'wrong-key-but-long-enough');
+    expect(refused).toMatchObject({ id: null, error: { code: 2 } });
   });
 });

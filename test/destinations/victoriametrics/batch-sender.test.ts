@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BatchSender } from '../../../src/destinations/victoriametrics/batch-sender.js';
-import type { Sample } from '../../../src/destinations/victoriametrics/format.js';
+import { BatchSender } from '../../../src/engines/timeseries-backfill/batch-sender.js';
+import type { Sample } from '../../../src/engines/timeseries-backfill/writer.js';
+import { EXPOSITION } from '../../../src/destinations/victoriametrics/encode.js';
 import { parseExposition } from './exposition-parser.js';
 
 const sample = (day: number, index: number): Sample => ({
@@ -23,11 +24,11 @@ async function sendDays(sender: BatchSender, days: number, perDay: number) {
 describe('BatchSender', () => {
   it('sends batches of at least batchSize lines that never split a day, then the rest', async () => {
     const bodies: string[] = [];
-    const sender = new BatchSender(
-      100,
-      async (body) => void bodies.push(body.toString('utf8')),
-      'http://vm/api/v1/import/prometheus',
-    );
+    const sender = new BatchSender(100, {
+      format: EXPOSITION,
+      send: async (body) => void bodies.push(body.toString('utf8')),
+      target: 'http://vm/api/v1/import/prometheus',
+    });
     await sendDays(sender, 10, 48);
     const batches = bodies.map((body) => parseExposition(body).samples);
     expect(batches.map((batch) => batch.length)).toEqual([144, 144, 144, 48]);
@@ -42,21 +43,25 @@ describe('BatchSender', () => {
 
   it('counts nothing a failed batch carried', async () => {
     let calls = 0;
-    const sender = new BatchSender(
-      48,
-      async () => {
+    const sender = new BatchSender(48, {
+      format: EXPOSITION,
+      send: async () => {
         calls += 1;
         if (calls === 3) throw new Error('HTTP 503');
       },
-      'x',
-    );
+      target: 'x',
+    });
     await expect(sendDays(sender, 5, 48)).rejects.toThrow('HTTP 503');
     expect(sender.confirmed).toBe(96);
     expect(sender.confirmedKinds()).toEqual({ even: 48, odd: 48 });
   });
 
   it('collects the batches as payloads in dry-run, sending nothing', async () => {
-    const sender = new BatchSender(1000, null, 'http://vm/api/v1/import/prometheus');
+    const sender = new BatchSender(1000, {
+      format: EXPOSITION,
+      send: null,
+      target: 'http://vm/api/v1/import/prometheus',
+    });
     await sendDays(sender, 2, 3);
     expect(sender.payloads).toHaveLength(1);
     expect(sender.payloads[0]?.target).toBe('http://vm/api/v1/import/prometheus');

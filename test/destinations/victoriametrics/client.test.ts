@@ -9,8 +9,8 @@ import {
 } from '../../../src/destinations/victoriametrics/client.js';
 import type { Auth } from '../../../src/destinations/victoriametrics/client.js';
 import { victoriaMetricsEndpoints } from '../../../src/destinations/victoriametrics/endpoints.js';
-import { formatSample } from '../../../src/destinations/victoriametrics/format.js';
-import type { Sample } from '../../../src/destinations/victoriametrics/format.js';
+import { formatSample } from '../../../src/destinations/victoriametrics/encode.js';
+import type { Sample } from '../../../src/engines/timeseries-backfill/writer.js';
 import { parseExposition } from './exposition-parser.js';
 import { backendTitle, startVictoriaMetrics } from './victoria-metrics-server.js';
 import type { VictoriaMetricsUnderTest } from './victoria-metrics-server.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/config-error.js';
 import { authOf, victoriaMetricsFields } from '../../../src/destinations/victoriametrics/config.js';
 import type { VictoriaMetricsConfig } from '../../../src/destinations/victoriametrics/config.js';
-import { flagValue, retentionDays } from '../../../src/destinations/victoriametrics/diagnose.js';
+import { flagValue, retentionDays } from '../../../src/destinations/victoriametrics/checks.js';
 
 const config = (overrides: Partial<VictoriaMetricsConfig>): VictoriaMetricsConfig => ({
   url: new URL('http://vm:8428'),

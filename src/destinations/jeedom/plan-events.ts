@@ -1,0 +1,229 @@
+import { addDays } from '../../domain/paris-time.js';
+import { SkipCounter, toDailyEnergy } from '../../domain/readings.js';
+import { frenchColor } from '../../domain/tempo.js';
+import type { MonthlyTotal, QueryLayer } from '../../query/types.js';
+import type { EnergyDirection } from '../../domain/vocabulary.js';
+import type { CurrentValues } from '../../engines/current-values/current-values.js';
+import type { ChangeWindow } from '../../contract/destination.js';
+import type { JeedomEvent } from './encode.js';
+import {
+  dailyEvents,
+  dayDatetime,
+  endWithLatest,
+  eventSignature,
+  kwh,
+  monthEvents,
+  periodsOf,
+  tempoDayEvents,
+  yearEvents,
+} from './encode.js';
+import type { JeedomState } from './state.js';
+import type { Target } from './sync-equipments.js';
+
+/*
+ * How Jeedom stores a value sent with a date (jeedom/core 4.x), which decides how history is backfilled:
+ * - core/api/jeeApi.php, `cmd::event`: `$cmd->event($params['value'], $params['datetime'])` (datetime optional).
+ * - core/class/cmd.class.php `event()`: `$this->setCollectDate(($_datetime !== null) ? $_datetime : date(...))`;
+ *   unless the value repeats the cached one, `$this->setCache(array('value' => $value, 'valueDate' => ...))`;
+ *   then `$this->addHistoryValue($value, $this->getCollectDate())`. Nothing compares the datetime with the
+ *   current value's: a value dated in the past IS historised at its date AND becomes the current value.
+ * - core/class/history.class.php `save()`: `REPLACE INTO history SET cmd_id=:cmd_id, datetime=:datetime,
+ *   value=:value`: an old day slots in among the others, a day sent again replaces its point — unless a smoothing
+ *   mode is set (`history::smooth` > 0 and `historizeMode` not 'none'), which would average it: commands are
+ *   created with historizeMode 'none'.
+ * - history.class.php `removeHistoryInFutur()` deletes points dated after now: nothing is sent with a future date.
+ * So: every day goes with `cmd::event` at its own midnight, oldest first, the newest last so that it ends as the
+ * current value; when only older days were corrected, the newest is sent again last (encode.endWithLatest).
+ */
+
+/** The events one command receives in this run, oldest first, and what to remember once they are confirmed. */
+export interface CommandPlan {
+  target: Target;
+  events: JeedomEvent[];
+  /** For commands sent only on change: the signature stored in state.values once confirmed. */
+  signature?: string;
+  /** For tempo_today: the last day whose colour the events deliver. */
+  tempoThrough?: string;
+}
+
+export interface PlanReport {
+  skipped: SkipCounter;
+  /** Values that could not be sent for lack of data, e.g. `pdl:123/consumption_yesterday`. */
+  missing: string[];
+}
+
+/**
+ * What changed since the last confirmed delivery, per PDL and direction: every day on the first run, from
+ * `--since` when given, else the days `changedDates` reports (rows inserted or updated since).
+ */
+type Window =
+  { kind: 'all' } | { kind: 'from'; from: string } | { kind: 'days'; days: Set<string>; first: string };
+
+const ALL: Window = { kind: 'all' };
+
+class ChangedDays {
+  private readonly cache = new Map<string, Promise<Window>>();
+
+  constructor(
+    private readonly query: QueryLayer,
+    private readonly changes: ChangeWindow,
+  ) {}
+
+  of(direction: EnergyDirection, usagePointId: string): Promise<Window> {
+    const key = `${direction}:${usagePointId}`;
+    let window = this.cache.get(key);
+    if (!window) {
+      const { changedSince, resendFrom } = this.changes;
+      if (resendFrom !== null) window = Promise.resolve({ kind: 'from', from: resendFrom });
+      else if (changedSince === null) window = Promise.resolve(ALL);
+      else {
+        window = this.query.changedDates(direction, usagePointId, changedSince).then((dates) => {
+          const { first } = periodsOf(dates);
+          return { kind: 'days', days: new Set(dates), first: first ?? '' };
+        });
+      }
+      this.cache.set(key, window);
+    }
+    return window;
+  }
+}
+
+function directionOf(logicalId: string): EnergyDirection | null {
+  if (logicalId.startsWith('consumption_')) return 'consumption';
+  if (logicalId.startsWith('production_')) return 'production';
+  return null;
+}
+
+/** Daily, month or year events of one PDL and direction for a window of changes. */
+async function energyEvents(
+  query: QueryLayer,
+  direction: EnergyDirection,
+  usagePointId: string,
+  logicalId: string,
+  window: Window,
+  report: PlanReport,
+): Promise<JeedomEvent[]> {
+  const from = window.kind === 'from' ? window.from : window.kind === 'days' ? window.first : undefined;
+  if (logicalId.endsWith('_daily')) {
+    const rows = await query.dailyRows(direction, usagePointId, from ? { from } : undefined);
+    const events = dailyEvents(rows, report.skipped, window.kind === 'days' ? window.days : undefined);
+    if (window.kind !== 'days') return events;
+    // The newest usable day, sent again last when only older days changed.
+    const latest = dailyEvents(rows.filter((row) => toDailyEnergy(row).ok).slice(-1), new SkipCounter());
+    return endWithLatest(events, latest[0]);
+  }
+  // Month and year figures need whole periods: totals from 1 January of the first year concerned.
+  const totals: MonthlyTotal[] = await query.monthlyTotals(
+    direction,
+    usagePointId,
+    from ? { from: `${from.slice(0, 4)}-01-01` } : undefined,
+  );
+  const periods = window.kind === 'days' ? periodsOf(window.days) : null;
+  if (logicalId.endsWith('_month')) {
+    const all = monthEvents(totals);
+    if (periods) return endWithLatest(monthEvents(totals, periods.months), all.at(-1));
+    return from ? all.filter((event) => event.datetime! >= dayDatetime(`${from.slice(0, 7)}-01`)) : all;
+  }
+  const all = yearEvents(totals);
+  return periods ? endWithLatest(yearEvents(totals, periods.years), all.at(-1)) : all;
+}
+
+/** Plans every target's events from the MyElectricalData database, sending only what changed. */
+export async function planEvents(options: {
+  query: QueryLayer;
+  targets: readonly Target[];
+  current: CurrentValues;
+  changes: ChangeWindow;
+  state: JeedomState;
+}): Promise<{ plans: CommandPlan[]; report: PlanReport }> {
+  const { query, targets, current, changes, state } = options;
+  const report: PlanReport = { skipped: new SkipCounter(), missing: [] };
+  const changed = new ChangedDays(query, changes);
+  const resendFrom = changes.resendFrom;
+  const plans: CommandPlan[] = [];
+
+  const onChange = (target: Target, event: JeedomEvent | null): CommandPlan => {
+    if (event === null) {
+      report.missing.push(target.key);
+      return { target, events: [] };
+    }
+    const signature = eventSignature(event);
+    const unchanged = !target.backfill && state.values[target.key] === signature;
+    return { target, events: unchanged ? [] : [event], signature };
+  };
+
+  for (const target of targets) {
+    const { logicalId } = target.command;
+    const direction = directionOf(logicalId);
+    if (direction && target.equipment.usagePointId) {
+      const usagePointId = target.equipment.usagePointId;
+      const figures = current.pdls.find((pdl) => pdl.pdl.usagePointId === usagePointId)?.[direction] ?? null;
+      if (logicalId.endsWith('_yesterday')) {
+        const yesterday = figures?.yesterday;
+        plans.push(
+          onChange(
+            target,
+            yesterday ? { value: kwh(yesterday.wh), datetime: dayDatetime(yesterday.date) } : null,
+          ),
+        );
+        continue;
+      }
+      const window = target.backfill ? ALL : await changed.of(direction, usagePointId);
+      if (window.kind === 'days' && window.days.size === 0) {
+        plans.push({ target, events: [] });
+        continue;
+      }
+      plans.push({
+        target,
+        events: await energyEvents(query, direction, usagePointId, logicalId, window, report),
+      });
+      continue;
+    }
+
+    switch (logicalId) {
+      case 'tempo_today': {
+        const today = current.today;
+        const full = target.backfill || changes.changedSince === null;
+        const after = full ? undefined : resendFrom !== null ? addDays(resendFrom, -1) : state.tempoThrough;
+        const days = await query.tempoDays(after ? { from: addDays(after, 1), to: today } : { to: today });
+        const events = tempoDayEvents(days, today, after);
+        const through = events.length > 0 ? events.at(-1)!.datetime!.slice(0, 10) : state.tempoThrough;
+        if (current.tempo.today.color === null) {
+          // Today's colour is not published yet: say so rather than leave yesterday's colour as today's.
+          const unknown: JeedomEvent = { value: frenchColor(null), datetime: dayDatetime(today) };
+          if (full || state.values[target.key] !== eventSignature(unknown)) events.push(unknown);
+        }
+        const last = events.at(-1);
+        plans.push({
+          target,
+          events,
+          ...(through ? { tempoThrough: through } : {}),
+          ...(last ? { signature: eventSignature(last) } : {}),
+        });
+        break;
+      }
+      case 'tempo_tomorrow':
+        plans.push(onChange(target, { value: frenchColor(current.tempo.tomorrow.color) }));
+        break;
+      case 'tempo_remaining_blue':
+      case 'tempo_remaining_white':
+      case 'tempo_remaining_red': {
+        const color = logicalId.slice('tempo_remaining_'.length) as 'blue' | 'white' | 'red';
+        plans.push(onChange(target, { value: current.tempo.remaining[color] }));
+        break;
+      }
+      case 'ecowatt_level':
+      case 'ecowatt_next_hour': {
+        const level = logicalId === 'ecowatt_level' ? current.ecowatt?.level : current.ecowatt?.nextHourLevel;
+        plans.push(onChange(target, level === null || level === undefined ? null : { value: level }));
+        break;
+      }
+      case 'ecowatt_alert':
+        plans.push(onChange(target, current.ecowatt ? { value: current.ecowatt.alert ? 1 : 0 } : null));
+        break;
+      default:
+        plans.push({ target, events: [] });
+    }
+  }
+  return { plans, report };
+}

@@ -1,0 +1,246 @@
+import { SkipCounter, addDays, parisDate } from '../../domain/index.js';
+import type { DataKind, EnergyDirection } from '../../domain/vocabulary.js';
+import { redact } from '../../redact.js';
+import { CHANGE_SAFETY_MARGIN_MS, DeliveryError } from '../../contract/destination.js';
+import type { ExportContext, ExportOutcome } from '../../contract/destination.js';
+import { BatchSender } from './batch-sender.js';
+import { readDetailedRows, sendEnergyStream } from './energy-stream.js';
+import type { StreamPlan } from './energy-stream.js';
+import { sendEcowatt, sendTempo } from './national-days.js';
+import type { NationalDaysPass } from './national-days.js';
+import type { BackfillState } from './state.js';
+import type { BackfillSchema, EnergyType, Sample, TimeSeriesWriter } from './writer.js';
+
+/** Days back from today whose fingerprints stay in the state even when unchanged (MED re-fetches recent days). */
+const FINGERPRINT_DAYS = 40;
+
+const DIRECTIONS: readonly EnergyDirection[] = ['consumption', 'production'];
+const ENERGY_TYPES: readonly EnergyType[] = ['daily', 'monthly', 'detailed'];
+
+export interface BackfillPassOptions<S extends BackfillState> {
+  /** The destination's name in messages: "VictoriaMetrics accepted nothing: …". */
+  title: string;
+  writer: TimeSeriesWriter;
+  schema: BackfillSchema;
+  /** Samples per request. */
+  batchSize: number;
+  /** Where the summary says the samples went. */
+  summaryTarget: string;
+  /** How far ahead of now the server stores a sample: days with later samples wait for a later pass. */
+  maxAheadMs: number;
+  /** The destination's whole state: the engine's part (see state.ts) and what it keeps of its own. */
+  state: {
+    read(raw: Readonly<Record<string, unknown>>): S;
+    store(state: S): Record<string, unknown>;
+  };
+  /**
+   * Samples sent in the last request, and the destination's own state to store once it is accepted: e.g. the
+   * run's own figures, which count every sample of the pass (`records`).
+   */
+  closing?(records: number, previous: S): { kind: string; samples: Sample[]; state: Partial<S> };
+}
+
+/** What the parts of a pass share. */
+interface PassContext extends NationalDaysPass {
+  skipped: Map<string, SkipCounter>;
+}
+
+/**
+ * One export pass of a time-series destination: national data (Tempo, EcoWatt) first, then every energy stream,
+ * the whole history once and then only what is new or changed. On a failure part-way, a DeliveryError carries
+ * the state of what the server accepted, so the next pass sends nothing twice and skips nothing.
+ */
+export async function runBackfillPass<S extends BackfillState>(
+  ctx: ExportContext<unknown>,
+  options: BackfillPassOptions<S>,
+): Promise<ExportOutcome> {
+  const { writer, title } = options;
+  const previous = options.state.read(ctx.state);
+  // A dry run sends nothing, whatever the writer: the batches become payloads.
+  const sender = new BatchSender(options.batchSize, ctx.dryRun ? { ...writer, send: null } : writer);
+
+  // Where a resumed pass picks up changes if this one fails part-way (the core keeps its watermark then).
+  const passMark = await ctx.query.changeCursor();
+  const confirmed: S = {
+    ...previous,
+    backfilled: [...previous.backfilled],
+    progress: { ...previous.progress },
+    tempo: { ...previous.tempo },
+    ecowatt: { ...previous.ecowatt },
+    fingerprints: { ...previous.fingerprints },
+    resumeSince:
+      previous.resumeSince ??
+      (passMark ? new Date(passMark.getTime() - CHANGE_SAFETY_MARGIN_MS).toISOString() : null),
+  };
+  const pass: PassContext = {
+    ctx,
+    sender,
+    schema: options.schema,
+    maxAheadMs: options.maxAheadMs,
+    previous,
+    confirmed,
+    skipped: new Map(),
+    notes: {},
+  };
+  const details = () => ({
+    samples: sender.confirmedKinds(),
+    batches: sender.batches,
+    ...skippedDetails(pass),
+    ...pass.notes,
+  });
+
+  try {
+    // National data first: it is small, and what was confirmed of it stays confirmed if energy fails later
+    // (it goes out now, in a batch of its own, while energy is being read).
+    if (ctx.exportData.has('tempo')) await sendTempo(pass);
+    if (ctx.exportData.has('ecowatt')) await sendEcowatt(pass);
+    await sender.sendPending();
+    await sendEnergy(pass);
+
+    const records = sender.added;
+    const closing = options.closing?.(records, previous);
+    if (closing) sender.addAll(closing.kind, closing.samples);
+    await sender.flush();
+
+    return {
+      records,
+      details: details(),
+      // A success moves the core's watermark: no resume point is needed any more.
+      state: options.state.store({ ...confirmed, ...closing?.state, resumeSince: null }),
+      summary: `${records} samples in ${sender.batches} batch(es) to ${options.summaryTarget}`,
+      payloads: sender.payloads,
+    };
+  } catch (error) {
+    if (ctx.dryRun) throw error;
+    // A batch still in flight may yet be accepted: count it, and leave no request behind.
+    await sender.settle();
+    const reason = ctx.signal.aborted
+      ? 'interrupted before the end'
+      : redact(error instanceof Error ? error.message : String(error));
+    if (sender.confirmed === 0) throw new DeliveryError(`${title} accepted nothing: ${reason}`);
+    throw new DeliveryError(`${title} stopped accepting samples after ${sender.confirmed}: ${reason}`, {
+      records: sender.confirmed,
+      details: details(),
+      state: options.state.store(confirmed),
+    });
+  }
+}
+
+/**
+ * Every energy stream (PDL × direction × granularity) the configuration exports: its whole history the first
+ * time (resumed where an interrupted backfill stopped), afterwards the days whose rows are new or changed.
+ */
+async function sendEnergy(pass: PassContext): Promise<void> {
+  const { ctx, sender, schema, previous, confirmed } = pass;
+  // The core's watermark; after a part-way failure before any success, the point this destination kept.
+  const changedSince =
+    ctx.changes.changedSince ?? (previous.resumeSince ? new Date(previous.resumeSince) : null);
+  const keepFrom = addDays(parisDate(ctx.now), -FINGERPRINT_DAYS);
+  for (const pdl of await ctx.query.listPdls(ctx.settings.pdls)) {
+    for (const direction of DIRECTIONS) {
+      if (direction === 'consumption' ? !pdl.hasConsumption : !pdl.hasProduction) continue;
+      let changed: Promise<string[]> | null = null;
+      const changedDates = () =>
+        (changed ??= changedSince
+          ? ctx.query.changedDates(direction, pdl.usagePointId, changedSince)
+          : Promise.resolve([]));
+      const streams: {
+        type: EnergyType;
+        kind: DataKind;
+        key: string;
+        backfilling: boolean;
+        plan: StreamPlan;
+      }[] = [];
+      for (const type of ENERGY_TYPES) {
+        const kind = `${direction}_${type}` as DataKind;
+        if (!ctx.exportData.has(kind)) continue;
+        const key = `${pdl.usagePointId}:${kind}`;
+        const stoppedAt = previous.progress[key];
+        const backfilling = !previous.backfilled.includes(key);
+        const full = changedSince === null || (backfilling && stoppedAt === undefined);
+        const resumeFrom = backfilling && stoppedAt !== undefined ? unitAfter(stoppedAt) : null;
+        streams.push({
+          type,
+          kind,
+          key,
+          backfilling,
+          plan: {
+            full,
+            changedDates: full ? [] : await changedDates(),
+            changedSince,
+            resendFrom: earliest(ctx.changes.resendFrom, resumeFrom),
+            sent: previous.fingerprints[key] ?? {},
+            keepFrom,
+          },
+        });
+      }
+      // The load curve is read from now on, while the daily and monthly streams before it are sent.
+      const detailedPlan = streams.find((stream) => stream.type === 'detailed')?.plan;
+      const detailedRows = detailedPlan
+        ? readDetailedRows(ctx.query, direction, pdl.usagePointId, detailedPlan)
+        : undefined;
+      try {
+        for (const { type, kind, key, backfilling, plan } of streams) {
+          const { energy, power } = schema.energySeries(pdl, direction, type);
+          const fingerprints = await sendEnergyStream({
+            query: ctx.query,
+            sender,
+            usagePointId: pdl.usagePointId,
+            series: sender.series(energy),
+            powerSeries: power && type === 'detailed' ? sender.series(power) : null,
+            direction,
+            type,
+            skipped: skipCounter(pass, kind),
+            plan,
+            ...(type === 'detailed' && detailedRows ? { detailedRows } : {}),
+            onConfirmed: (unit, accepted) => {
+              // A resumed stream first re-sends earlier changed days: progress only ever moves forward.
+              if (backfilling && unit > (confirmed.progress[key] ?? '')) confirmed.progress[key] = unit;
+              // Days accepted before a failure later in this stream must not be sent (stored) twice next time.
+              confirmed.fingerprints[key] = { ...confirmed.fingerprints[key], ...accepted };
+            },
+          });
+          // The next stream's samples may share this one's last batch: its end counts once that batch is accepted.
+          sender.whenAccepted(() => {
+            if (backfilling || plan.full) {
+              if (!confirmed.backfilled.includes(key)) confirmed.backfilled.push(key);
+              delete confirmed.progress[key];
+            }
+            confirmed.fingerprints[key] = fingerprints;
+          });
+        }
+      } finally {
+        // Reads started for a stream the pass did not get to.
+        await detailedRows?.return?.();
+      }
+    }
+  }
+}
+
+/** The first day after a day (`YYYY-MM-DD`) or month (`YYYY-MM`) that was fully accepted. */
+function unitAfter(unit: string): string {
+  if (unit.length === 10) return addDays(unit, 1);
+  return addDays(`${unit}-28`, 4).slice(0, 7) + '-01';
+}
+
+function earliest(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a < b ? a : b;
+}
+
+function skippedDetails(pass: PassContext): Record<string, unknown> {
+  const skipped = [...pass.skipped].filter(([, counter]) => counter.total > 0);
+  return skipped.length > 0
+    ? { skipped: Object.fromEntries(skipped.map(([kind, counter]) => [kind, counter.toJSON()])) }
+    : {};
+}
+
+function skipCounter(pass: PassContext, kind: string): SkipCounter {
+  let counter = pass.skipped.get(kind);
+  if (!counter) {
+    counter = new SkipCounter();
+    pass.skipped.set(kind, counter);
+  }
+  return counter;
+}

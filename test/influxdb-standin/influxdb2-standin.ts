@@ -67,6 +67,8 @@ export interface InfluxdbStandin {
   points(bucket: string, measurement?: string): StoredPoint[];
   /** `Content-Encoding` of every write that reached the body check. */
   readonly encodings: (string | undefined)[];
+  /** Points of every well-formed write that reached the bucket, stored or dropped: what was sent. */
+  readonly receivedPoints: number;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function startInfluxdb2Standin(options: StandinOptions = {}): Promi
   /** bucket name → measurement → field → type: the first write of a field fixes its type. */
   const fieldTypes = new Map<string, Map<string, Map<string, StoredValue['type']>>>();
   const encodings: (string | undefined)[] = [];
+  let receivedPoints = 0;
 
   const send = (response: ServerResponse, status: number, code?: string, message?: string) => {
     response.setHeader('x-influxdb-version', version);
@@ -151,6 +154,7 @@ export async function startInfluxdb2Standin(options: StandinOptions = {}): Promi
       throw error;
     }
     if (points.length === 0) return send(response, 400, 'invalid', 'writing requires points');
+    receivedPoints += points.length;
 
     const series = stored.get(bucket.name) ?? new Map<string, ParsedPoint>();
     stored.set(bucket.name, series);
@@ -220,6 +224,9 @@ export async function startInfluxdb2Standin(options: StandinOptions = {}): Promi
   return {
     url: `http://127.0.0.1:${port}`,
     encodings,
+    get receivedPoints() {
+      return receivedPoints;
+    },
     points(bucket, measurement) {
       return [...(stored.get(bucket)?.values() ?? [])]
         .filter((point) => measurement === undefined || point.measurement === measurement)

@@ -55,6 +55,30 @@ export class InfluxHttpError extends Error {
   }
 }
 
+/**
+ * InfluxDB stored some points of a write and dropped others: 1.x answers 400 `partial write: … dropped=N`
+ * (tsdb/shard.go, `PartialWriteError`, which services/httpd/handler.go `serveWrite` answers with 400), 2.x 422 (the OpenAPI spec's PostWrite: "Some or all of the data has been rejected.
+ * Data that has not been rejected (status code 2xx) isn't available to queries"). The points it dropped (older
+ * than the retention policy keeps, a field type that differs from the stored one, an unparsable line) would be
+ * dropped again if re-sent: the user must change something first.
+ */
+export class InfluxPartialWriteError extends InfluxHttpError {
+  /** Points InfluxDB dropped, as its message counts them (`dropped=N`); null when it does not say. */
+  readonly dropped: number | null;
+
+  constructor(status: number, serverText: string, url: string) {
+    super(status, serverText, url);
+    this.name = 'InfluxPartialWriteError';
+    const dropped = /dropped=(\d+)/.exec(serverText)?.[1];
+    this.dropped = dropped === undefined ? null : Number(dropped);
+  }
+}
+
+/** Whether a refused write still stored part of its points. */
+export function isPartialWrite(status: number, serverText: string): boolean {
+  return (status === 400 || status === 422) && /partial write/i.test(serverText);
+}
+
 /** InfluxDB could not be reached at all (refused, unknown host, timeout, TLS). */
 export class InfluxUnreachableError extends Error {
   constructor(
@@ -68,6 +92,16 @@ export class InfluxUnreachableError extends Error {
 }
 
 function explainStatus(status: number, text: string): string {
+  if (isPartialWrite(status, text)) {
+    const stored = ' (InfluxDB stored the other points of this batch';
+    if (/beyond retention policy/i.test(text)) {
+      return `${stored}; it drops points older than its retention policy keeps: write to one with DURATION INF, see docs/influxdb.md)`;
+    }
+    if (/field type conflict/i.test(text)) {
+      return `${stored}; a field of that name already holds another type there: use a database or bucket of med-export's own)`;
+    }
+    return `${stored})`;
+  }
   if (status === 401)
     return ' (credentials missing or rejected: check INFLUXDB_USERNAME/INFLUXDB_PASSWORD or INFLUXDB_TOKEN)';
   if (status === 403) return ' (credentials accepted but not allowed to write there)';
@@ -217,7 +251,10 @@ export async function createInfluxClient(options: ClientOptions): Promise<Influx
         withAuth(target, { 'content-type': 'text/plain; charset=utf-8', 'content-encoding': 'gzip' }),
       );
       if (response.status !== 204) {
-        throw new InfluxHttpError(response.status, serverMessage(response.body), url.href);
+        const text = serverMessage(response.body);
+        throw isPartialWrite(response.status, text)
+          ? new InfluxPartialWriteError(response.status, text, url.href)
+          : new InfluxHttpError(response.status, text, url.href);
       }
     },
 

@@ -7,7 +7,14 @@ import {
 } from '../../domain/index.js';
 import type { DailyEnergy, IntervalReading } from '../../domain/index.js';
 import type { EnergyDirection, TempoColorCode } from '../../domain/vocabulary.js';
-import type { EcowattDay, MonthlyTotal, TempoDay } from '../../query/types.js';
+import type { EcowattDay, MonthlyTotal, Pdl, TempoDay } from '../../query/types.js';
+import type {
+  BackfillSchema,
+  EnergySeries,
+  EnergyType,
+  LineFormat,
+  Sample,
+} from '../../engines/timeseries-backfill/writer.js';
 
 /**
  * InfluxDB line protocol, as both the 1.x `/write` and the 2.x `/api/v2/write` endpoints read it
@@ -140,6 +147,59 @@ export function encodePoint(point: Point): string {
   return encodeLine(seriesKey(point.measurement, point.tags), point.fields, point.timestampMs);
 }
 
+/**
+ * Line protocol for the backfill engine, which writes `<prefix><value><suffix> <timestamp>`: the prefix is the
+ * series key and the sample's field (`consumption,granularity=daily,pdl=… energy_wh=`), the suffix `i` for an
+ * integer field and then the series' string fields (`code=3i,color="ROUGE"`: field order is free).
+ */
+export const LINE_PROTOCOL: LineFormat = {
+  seriesPrefix: (metric, labels, field) => {
+    if (field === undefined) throw new RangeError(`an InfluxDB point needs a field name (${metric})`);
+    return `${seriesKey(metric, labels)} ${checkName(field, 'field key')}=`;
+  },
+  seriesSuffix: (key) => {
+    let suffix = key.integer ? 'i' : '';
+    const text = key.textFields ?? {};
+    for (const name of Object.keys(text)) {
+      if (name === key.field) throw new RangeError(`field ${name} written twice in one point`);
+      suffix += `,${checkName(name, 'field key')}=${formatStringField(text[name] ?? '')}`;
+    }
+    return suffix;
+  },
+  minTimestampMs: -TIMESTAMP_LIMIT_MS,
+  formatValue: formatFloat,
+  formatTimestamp,
+};
+
+/**
+ * A point as the engine's samples: one per numeric field (an integer one flagged so), the string fields riding
+ * with the first of them.
+ */
+export function pointSamples(point: Point): Sample[] {
+  const textFields: Record<string, string> = {};
+  const numeric: { field: string; value: number; integer: boolean }[] = [];
+  for (const [field, value] of Object.entries(point.fields)) {
+    if (typeof value === 'string') textFields[field] = value;
+    else if (typeof value === 'bigint') {
+      if (value < BigInt(Number.MIN_SAFE_INTEGER) || value > BigInt(Number.MAX_SAFE_INTEGER)) {
+        throw new RangeError(`integer field ${field}=${value} is beyond what the engine carries`);
+      }
+      numeric.push({ field, value: Number(value), integer: true });
+    } else numeric.push({ field, value, integer: false });
+  }
+  if (numeric.length === 0) throw new RangeError(`point ${point.measurement} has no numeric field`);
+  const hasText = Object.keys(textFields).length > 0;
+  return numeric.map(({ field, value, integer }, index) => ({
+    metric: point.measurement,
+    labels: point.tags,
+    field,
+    value,
+    timestampMs: point.timestampMs,
+    ...(integer ? { integer } : {}),
+    ...(index === 0 && hasText ? { textFields } : {}),
+  }));
+}
+
 /** A request body: one line per point, each ended by a line feed. */
 export function encodePoints(points: readonly Point[]): string {
   let body = '';
@@ -155,6 +215,28 @@ export type Granularity = 'daily' | 'detailed';
 export function energySeriesKey(direction: EnergyDirection, granularity: Granularity, pdl: string): string {
   return seriesKey(direction, { pdl, granularity });
 }
+
+/** Where the engine writes one energy stream: the fields of the points `dailyPoint` & co. build. */
+export function energySeries(pdl: string, direction: EnergyDirection, type: EnergyType): EnergySeries {
+  if (type === 'monthly') {
+    return { energy: { metric: 'monthly', labels: { pdl, direction }, field: 'energy_wh' } };
+  }
+  const labels = { pdl, granularity: type };
+  return {
+    energy: { metric: direction, labels, field: 'energy_wh' },
+    ...(type === 'detailed' ? { power: { metric: direction, labels, field: 'power_w' } } : {}),
+  };
+}
+
+/** The schema of docs/influxdb.md for the backfill engine. */
+export const INFLUXDB_SCHEMA: BackfillSchema = {
+  energySeries: (pdl: Pdl, direction, type) => energySeries(pdl.usagePointId, direction, type),
+  tempoDaySamples: (day) => pointSamples(tempoPoint(day)),
+  ecowattDaySamples: (day) => {
+    const { points, skippedHours, hourlyUnreadable } = ecowattPoints(day);
+    return { samples: points.flatMap(pointSamples), skippedHours, hourlyUnreadable };
+  },
+};
 
 /** A day's Wh at the day's Europe/Paris midnight. */
 export function dailyPoint(direction: EnergyDirection, pdl: string, day: DailyEnergy): Point {

@@ -9,6 +9,7 @@ import { addDays, parisDate } from '../src/domain/paris-time.js';
 import { startHomeAssistantStandin } from '../test/home-assistant-standin/index.js';
 import { startJeedomStandin } from '../test/jeedom-standin/jeedom-standin.js';
 import { startVictoriaMetrics } from '../test/destinations/victoriametrics/victoria-metrics-server.js';
+import { influxdb1, influxdb2Standin } from '../test/destinations/influxdb/backends.js';
 import { generateMedData } from '../test/support/generate-med-data.js';
 import type { GeneratedPdl } from '../test/support/generate-med-data.js';
 import { createTestBroker } from '../test/support/test-broker.js';
@@ -16,7 +17,7 @@ import { createTestDatabase } from '../test/support/test-database.js';
 import type { TestDatabase } from '../test/support/test-database.js';
 import { medianSeconds, printTable, timeCommand } from './measure.js';
 import type { Row } from './measure.js';
-import { haReference, vmReference } from './references.js';
+import { haReference, influxReference, vmReference } from './references.js';
 
 const YEARS = 3;
 const MANY_PDLS = Number(process.env.MED_BENCH_PDLS ?? 10);
@@ -45,6 +46,9 @@ interface Targets {
   vmUrl: string;
   haUrl: string;
   haToken: string;
+  influxKind: string;
+  /** Where the raw pipeline writes: the same database or bucket as the destination. */
+  influxWrite: { url: string; authorization?: string };
   close(): Promise<void>;
 }
 
@@ -54,7 +58,22 @@ async function startTargets(database: TestDatabase): Promise<Targets> {
   const vm = await startVictoriaMetrics();
   const ha = await startHomeAssistantStandin();
   const jeedom = await startJeedomStandin();
+  // The real influxd 1.x when installed, else the 2.x write-API stand-in.
+  const influxKind = influxdb1.available ? influxdb1 : influxdb2Standin;
+  const influx = await influxKind.start();
+  const influxUrl = new URL(influx.env['INFLUXDB_URL']!);
+  const influxWrite = influxdb1.available
+    ? { url: new URL(`/write?db=${influx.env['INFLUXDB_DATABASE']}&precision=ms`, influxUrl).href }
+    : {
+        url: new URL(
+          `/api/v2/write?org=${influx.env['INFLUXDB_ORG']}&bucket=${influx.env['INFLUXDB_BUCKET']}&precision=ms`,
+          influxUrl,
+        ).href,
+        authorization: `Token ${influx.env['INFLUXDB_TOKEN']}`,
+      };
   return {
+    influxKind: influxKind.title,
+    influxWrite,
     vmKind: vm.kind,
     vmUrl: vm.url,
     haUrl: ha.url,
@@ -72,9 +91,11 @@ async function startTargets(database: TestDatabase): Promise<Targets> {
       HOME_ASSISTANT_EXPORT_DATA: ALL_KINDS,
       JEEDOM_URL: jeedom.url,
       JEEDOM_API_KEY: jeedom.apiKey,
+      ...influx.env,
+      INFLUXDB_EXPORT_DATA: ALL_KINDS,
     },
     close: async () => {
-      await Promise.all([broker.close(), vm.close(), ha.close(), jeedom.close()]);
+      await Promise.all([broker.close(), vm.close(), ha.close(), jeedom.close(), influx.close()]);
     },
   };
 }
@@ -130,8 +151,8 @@ try {
   const oneRows = await sourceRows(database, one.usagePointId);
   await timeCommand('node', [...CLI, 'migrate'], { env: { DATABASE_URL: database.url } });
 
-  // Full backfill of one PDL to each destination, then to all four at once.
-  for (const id of ['victoriametrics', 'home_assistant', 'jeedom', 'mqtt']) {
+  // Full backfill of one PDL to each destination, then to all at once.
+  for (const id of ['victoriametrics', 'influxdb', 'home_assistant', 'jeedom', 'mqtt']) {
     const targets = await startTargets(database);
     await resetExportTables(database);
     log(`backfill → ${id}`);
@@ -145,6 +166,13 @@ try {
       row.reference = { name: 'psql COPY \\| gzip \\| curl import', seconds: reference };
       row.target = { maxRatio: 2 };
       row.note = `${targets.vmKind} VictoriaMetrics`;
+    }
+    if (id === 'influxdb') {
+      // Into the same server, already holding the exporter's points: the reference writes measurements of its own.
+      const reference = await influxReference(database, one.usagePointId, targets.influxWrite);
+      row.reference = { name: 'psql COPY \\| gzip \\| curl write', seconds: reference };
+      row.target = { maxRatio: 2 };
+      row.note = targets.influxKind;
     }
     if (id === 'home_assistant') {
       const fresh = await startHomeAssistantStandin();
@@ -166,9 +194,9 @@ try {
   const targets = await startTargets(database);
   const allFour = enable({ ...targets.env, MED_PDL: one.usagePointId }, destinationIds);
   await resetExportTables(database);
-  log('backfill → all four');
+  log('backfill → all at once');
   const all = await exportRun(allFour, ['--all', '--force']);
-  rows.push({ measurement: 'backfill 1 PDL → all four at once', seconds: all.seconds, rows: oneRows });
+  rows.push({ measurement: 'backfill 1 PDL → all at once', seconds: all.seconds, rows: oneRows });
 
   const bareQuery = await medianSeconds(
     'node',
@@ -183,7 +211,7 @@ try {
   log('incremental passes');
   const nothingNew = await exportRun(allFour, ['--all', '--force']);
   rows.push({
-    measurement: 'incremental pass, nothing new, all four',
+    measurement: 'incremental pass, nothing new, all at once',
     seconds: nothingNew.seconds,
     reference: { name: 'bare Node process: connect + one query', seconds: bareQuery },
     target: { maxRatio: 3 },
@@ -197,7 +225,7 @@ try {
     offers: false,
   });
   const oneDay = await exportRun(allFour, ['--all', '--force']);
-  rows.push({ measurement: 'incremental pass, one new day, all four', seconds: oneDay.seconds });
+  rows.push({ measurement: 'incremental pass, one new day, all at once', seconds: oneDay.seconds });
   await targets.close();
 
   log('cold starts');
@@ -218,7 +246,7 @@ try {
   });
 
   rows.push({
-    measurement: 'peak RSS, backfill 1 PDL → all four',
+    measurement: 'peak RSS, backfill 1 PDL → all at once',
     seconds: null,
     target: { max: 200, unit: 'MB', value: all.peakRssMb ?? Number.NaN },
     note: `${(all.peakRssMb ?? Number.NaN).toFixed(0)} MB`,
@@ -236,18 +264,18 @@ try {
   });
   const manyTargets = await startTargets(database);
   await resetExportTables(database);
-  log(`backfill ${MANY_PDLS} PDLs → all four`);
+  log(`backfill ${MANY_PDLS} PDLs → all at once`);
   const manyRun = await exportRun(enable(manyTargets.env, destinationIds), ['--all', '--force']);
   await manyTargets.close();
   rows.push({
-    measurement: `backfill ${MANY_PDLS} PDLs → all four at once`,
+    measurement: `backfill ${MANY_PDLS} PDLs → all at once`,
     seconds: manyRun.seconds,
     rows: (await Promise.all(many.map((entry) => sourceRows(database, entry.usagePointId)))).reduce(
       (a, b) => a + b,
     ),
   });
   rows.push({
-    measurement: `peak RSS, backfill ${MANY_PDLS} PDLs → all four`,
+    measurement: `peak RSS, backfill ${MANY_PDLS} PDLs → all at once`,
     seconds: null,
     target: { max: 200, unit: 'MB', value: manyRun.peakRssMb ?? Number.NaN },
     note: `${(manyRun.peakRssMb ?? Number.NaN).toFixed(0)} MB`,

@@ -1,5 +1,6 @@
 import type { Destination, DestinationManifest } from '../contract/destination.js';
 import { homeAssistantManifest } from './home_assistant/manifest.js';
+import { influxdbManifest } from './influxdb/manifest.js';
 import { jeedomManifest } from './jeedom/manifest.js';
 import { mqttManifest } from './mqtt/manifest.js';
 import { victoriaMetricsManifest } from './victoriametrics/manifest.js';
@@ -14,6 +15,7 @@ export const destinationManifests: readonly DestinationManifest[] = [
   homeAssistantManifest,
   victoriaMetricsManifest,
   jeedomManifest,
+  influxdbManifest,
 ];
 
 export const destinationIds: readonly string[] = destinationManifests.map((manifest) => manifest.id);

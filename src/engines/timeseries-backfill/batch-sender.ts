@@ -1,8 +1,16 @@
 import type { Payload } from '../../contract/destination.js';
 import type { LineFormat, Sample, SeriesKey } from './writer.js';
 
-/** The start of every line of one series (up to its value), checked, escaped and UTF-8 encoded once. */
-export type Series = Uint8Array;
+/** What every line of one series writes around its value, checked, escaped and UTF-8 encoded once. */
+export interface Series {
+  readonly prefix: Uint8Array;
+  /** Empty unless the format writes something after the value (see LineFormat.seriesSuffix). */
+  readonly suffix: Uint8Array;
+  /** Values must be whole numbers (SeriesKey.integer). */
+  readonly integer: boolean;
+}
+
+const NO_SUFFIX = new Uint8Array(0);
 
 /** Room for a value and a timestamp with their separators: `-1.2345678901234567e-300 9007199254740991\n`. */
 const NUMBERS_MAX_BYTES = 48;
@@ -67,7 +75,16 @@ export class BatchSender {
 
   /** A series to `addValue` to; throws on a name or label the format refuses. */
   series(key: SeriesKey): Series {
-    return Buffer.from(this.format.seriesPrefix(key.metric, key.labels, key.field), 'utf8');
+    const prefix = Buffer.from(this.format.seriesPrefix(key.metric, key.labels, key.field), 'utf8');
+    const integer = key.integer === true;
+    if (this.format.seriesSuffix) {
+      const suffix = this.format.seriesSuffix(key);
+      return { prefix, suffix: suffix === '' ? NO_SUFFIX : Buffer.from(suffix, 'utf8'), integer };
+    }
+    if (key.textFields && Object.keys(key.textFields).length > 0) {
+      throw new RangeError(`this format writes one value per line, no text fields (${key.metric})`);
+    }
+    return { prefix, suffix: NO_SUFFIX, integer };
   }
 
   /** Adds a sample, its series' start checked and encoded once per batch sender. */
@@ -75,9 +92,13 @@ export class BatchSender {
     // Lengths keep the key unambiguous whatever the values hold.
     let key = `${sample.metric.length}:${sample.metric}`;
     if (sample.field !== undefined) key += `=${sample.field.length}:${sample.field}`;
+    if (sample.integer) key += 'i';
     for (const name of Object.keys(sample.labels)) {
       const value = sample.labels[name] ?? '';
       key += ` ${name.length}:${name}${value.length}:${value}`;
+    }
+    for (const [name, value] of Object.entries(sample.textFields ?? {})) {
+      key += ` "${name.length}:${name}${value.length}:${value}`;
     }
     let series = this.seriesByKey.get(key);
     if (!series) {
@@ -94,19 +115,27 @@ export class BatchSender {
   /** Adds a sample of a series: the same line `add` would write, without building a Sample for it. */
   addValue(kind: string, series: Series, value: number, timestampMs: number): void {
     if (!Number.isFinite(value)) this.format.formatValue(value);
+    if (series.integer && !Number.isSafeInteger(value)) {
+      throw new RangeError(`value ${value} of an integer series is not a whole number`);
+    }
     if (!Number.isSafeInteger(timestampMs) || timestampMs < this.minTimestampMs) {
       this.format.formatTimestamp(timestampMs);
     }
-    this.reserve(series.length + NUMBERS_MAX_BYTES);
+    const { prefix, suffix } = series;
+    this.reserve(prefix.length + suffix.length + NUMBERS_MAX_BYTES);
     const buffer = this.buffer;
-    buffer.set(series, this.length);
-    let at = this.length + series.length;
+    buffer.set(prefix, this.length);
+    let at = this.length + prefix.length;
     if (Number.isSafeInteger(value)) {
       at = writeInteger(buffer, at, value);
     } else {
       // Shortest text that reads back as the same double (see LineFormat).
       const text = String(value);
       for (let index = 0; index < text.length; index++) buffer[at++] = text.charCodeAt(index);
+    }
+    if (suffix.length > 0) {
+      buffer.set(suffix, at);
+      at += suffix.length;
     }
     buffer[at++] = 32;
     at = writeInteger(buffer, at, timestampMs);

@@ -23,6 +23,16 @@ export interface SeriesKey {
    * the one this series' values are written to; a Prometheus series has a single value and no field.
    */
   field?: string;
+  /**
+   * For a format with typed values (InfluxDB line protocol): the series' values are whole numbers, written as
+   * integers (`3i`) rather than floats. A format with a single number type writes them as any other value.
+   */
+  integer?: boolean;
+  /**
+   * Text every point of the series carries beside its value, as string fields (InfluxDB: Tempo's colour name,
+   * `color="BLEU"`). Only a format with `seriesSuffix` can write them; the others refuse such a series.
+   */
+  textFields?: Labels;
 }
 
 /** One value of a series at an instant. */
@@ -36,7 +46,8 @@ export interface Sample extends SeriesKey {
 export type EnergyType = 'daily' | 'monthly' | 'detailed';
 
 /**
- * A text format of one sample per line. The engine writes each line as `<series prefix><value> <timestamp>\n`,
+ * A text format of one sample per line. The engine writes each line as
+ * `<series prefix><value><series suffix> <timestamp>\n`,
  * the shape Prometheus exposition (`metric{label="v"} 1.5 1700000000000`) and InfluxDB line protocol
  * (`measurement,tag=v field=1.5 1700000000000`, millisecond precision) share: the value as the shortest decimal
  * that reads back as the same double (what `String()` gives), the timestamp in whole milliseconds.
@@ -47,6 +58,12 @@ export interface LineFormat {
    * its samples without doing it again for each one. Throws a RangeError on a name the server would drop.
    */
   seriesPrefix(metric: string, labels: Labels, field?: string): string;
+  /**
+   * What follows the value on every line of a series, checked and escaped once per series too: InfluxDB writes
+   * `i` after an integer and the series' text fields after that (`code=3i,color="ROUGE"`). Without it, nothing
+   * follows the value.
+   */
+  seriesSuffix?(key: SeriesKey): string;
   /**
    * The earliest instant the server reads as milliseconds: for an earlier timestamp (or one that is not a whole
    * number) the engine has `formatTimestamp` throw.

@@ -9,6 +9,7 @@ import { testCommand } from './commands/test.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, RunError, UsageError } from './errors.js';
 import type { Action, CliIo, GlobalOptions } from './io.js';
 import { createOutput } from './io.js';
+import { destinationManifests } from '../destinations/registry.js';
 import { redact } from '../redact.js';
 import { VERSION } from '../version.js';
 
@@ -17,7 +18,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let action: Action | undefined;
   const program = new Command('med-export')
     .description(
-      'Export MyElectricalData (Linky) data from PostgreSQL to Home Assistant, MQTT, VictoriaMetrics and Jeedom.\n' +
+      `Export MyElectricalData (Linky) data from PostgreSQL to ${listOfTitles()}.\n` +
         'Each run does one pass, records it in export_logs and exits: run it from cron or a systemd timer.',
     )
     .version(VERSION)
@@ -94,4 +95,10 @@ Configuration comes from the file and from environment variables (which win): se
     if (output.verbose && err?.stack) io.stderr(`${redact(err.stack)}\n`);
     return EXIT_FAILED;
   }
+}
+
+/** "A, B and C": the destinations as the registry lists them. */
+function listOfTitles(): string {
+  const titles = destinationManifests.map((manifest) => manifest.title);
+  return titles.length > 1 ? `${titles.slice(0, -1).join(', ')} and ${titles.at(-1)}` : titles.join('');
 }

@@ -254,7 +254,8 @@ describe('tariffs of the five options Home Assistant knew', () => {
   });
 });
 
-const tempoDayOf = (date: string, start: string) => tempoDayOfMinute(parisDayOfDate(date), minuteOfDay(start));
+const tempoDayOf = (date: string, start: string) =>
+  tempoDayOfMinute(parisDayOfDate(date), minuteOfDay(start));
 
 describe('tempoDayOfMinute', () => {
   it.each([

@@ -1,4 +1,8 @@
 import { DATA_KINDS } from '../domain/vocabulary.js';
+import { parsePriceOverrides, parseProductionPrice } from '../domain/offer-prices.js';
+import type { ParseResult, PriceOverrides, ProductionPrice } from '../domain/offer-prices.js';
+import { ConfigError } from './config-error.js';
+import type { Field } from './fields.js';
 import {
   booleanField,
   enumListField,
@@ -36,6 +40,27 @@ export const commonDestinationFields = {
   }),
 };
 
+/** A run-wide option parsed by a domain parser, whose error (naming the key) becomes the ConfigError. */
+function domainField<T>(
+  kind: string,
+  describe: string,
+  expected: string,
+  parse: (raw: unknown, key: string) => ParseResult<T>,
+): Field<T | undefined> {
+  return {
+    kind,
+    default: undefined,
+    required: false,
+    secret: false,
+    describe,
+    parse(raw, key) {
+      const parsed = parse(raw, key);
+      if (!parsed.ok) throw new ConfigError(key, raw, `${expected} (${parsed.error})`);
+      return parsed.value;
+    },
+  };
+}
+
 /** Run-wide options, each with its environment variable. */
 export const globalFields = {
   database_url: {
@@ -64,5 +89,23 @@ export const globalFields = {
         /^\s*\d{1,2}[:hH]\d{2}\s*-\s*\d{1,2}[:hH]\d{2}\s*([;,]\s*\d{1,2}[:hH]\d{2}\s*-\s*\d{1,2}[:hH]\d{2}\s*)*$/,
       describe: "off-peak ranges used when a PDL's own offpeak_hours cannot be read",
     }),
+  },
+  prices: {
+    env: 'MED_PRICES',
+    field: domainField<PriceOverrides>(
+      'object',
+      "€/kWh by tariff (and subscription €/month), optionally by PDL, where the PDL's offer has no price",
+      'a JSON object of prices by tariff',
+      (raw, key) => parsePriceOverrides(raw, key),
+    ),
+  },
+  production_price: {
+    env: 'MED_PRODUCTION_PRICE',
+    field: domainField<ProductionPrice | null>(
+      'number',
+      '€/kWh paid for produced energy (a number, or a map by PDL): revenue statistics',
+      'a number ≥ 0 or a JSON object of them by PDL',
+      (raw, key) => parseProductionPrice(raw, key),
+    ),
   },
 };

@@ -9,6 +9,11 @@ import type { Environment } from './environment.js';
 import type { Field } from './fields.js';
 import { readConfigFile } from './read-config-file.js';
 import { unknownNameWarnings } from './unknown-names.js';
+import { NO_CONFIGURED_PRICES, parsePriceOverrides } from '../domain/offer-prices.js';
+import type { PriceOverrides, ProductionPrice } from '../domain/offer-prices.js';
+
+/** `HOME_ASSISTANT_PRICES` (`home_assistant.prices`) was Home Assistant's own; every destination prices now. */
+const PRICES_ALIAS = { destination: 'home_assistant', key: 'prices', env: 'HOME_ASSISTANT_PRICES' } as const;
 
 export interface CommonDestinationConfig {
   enabled: boolean;
@@ -117,12 +122,24 @@ export async function loadConfig(options: {
   warnings.push(...unknownNameWarnings({ env, content, file, destinations }));
   problems.throwIfAny();
 
+  let prices = globalValues.prices as PriceOverrides | undefined;
+  const aliased = destinationConfigs.get(PRICES_ALIAS.destination)?.options[PRICES_ALIAS.key];
+  if (aliased !== undefined) {
+    warnings.push(
+      `${PRICES_ALIAS.env} (${PRICES_ALIAS.destination}.${PRICES_ALIAS.key}) is deprecated: set MED_PRICES (file key prices), which every destination uses`,
+    );
+    const parsed = parsePriceOverrides(aliased, PRICES_ALIAS.env);
+    if (prices === undefined && parsed.ok) prices = parsed.value;
+  }
+
   return {
     file,
     databaseUrl,
     settings: {
       pdls: globalValues.pdl as string[],
       defaultOffpeakHours: globalValues.offpeak_hours as string,
+      prices: prices ?? { all: NO_CONFIGURED_PRICES, byPdl: {} },
+      productionPrice: (globalValues.production_price as ProductionPrice | null | undefined) ?? null,
     },
     destinations: destinationConfigs,
     warnings,

@@ -1,26 +1,15 @@
-import { isKnownPricingOption } from '../domain/med-pricing.js';
-import { normalizePricingOption, parseOffpeakHours, tariffNames } from '../domain/tariffs.js';
-import type { TariffName } from '../domain/tariffs.js';
-import type { EnergyOffer, Pdl } from '../query/types.js';
+import { BILLING_RULES, normalizeOfferType } from '../domain/offer-types.js';
+import type { BillingRule } from '../domain/offer-types.js';
+import { unitPriceOf } from '../domain/offer-prices.js';
+import { parseOffpeakHours } from '../domain/offpeak-hours.js';
+import type { OfferPriceHistory, Pdl } from '../query/types.js';
 import type { Finding } from './finding.js';
 
-const PRICE_OF_TARIFF: Record<TariffName, keyof EnergyOffer> = {
-  base: 'basePrice',
-  hc: 'hcPrice',
-  hp: 'hpPrice',
-  blue_hc: 'tempoBlueHc',
-  blue_hp: 'tempoBlueHp',
-  white_hc: 'tempoWhiteHc',
-  white_hp: 'tempoWhiteHp',
-  red_hc: 'tempoRedHc',
-  red_hp: 'tempoRedHp',
-};
-
 /** A PDL's contract as MyElectricalData stores it: off-peak hours, pricing option, selected offer. */
-export function checkContract(pdl: Pdl, offer: EnergyOffer | null | undefined): Finding[] {
+export function checkContract(pdl: Pdl, offer: OfferPriceHistory | null | undefined): Finding[] {
   const usagePointId = pdl.usagePointId;
   const findings: Finding[] = [];
-  const option = pdl.pricingOption === null ? null : normalizePricingOption(pdl.pricingOption);
+  const option = normalizeOfferType(pdl.pricingOption);
   if (pdl.offpeakHours !== null && parseOffpeakHours(pdl.offpeakHours) === null) {
     findings.push({
       code: 'unparseable_offpeak_hours',
@@ -31,7 +20,7 @@ export function checkContract(pdl: Pdl, offer: EnergyOffer | null | undefined): 
         'set the off-peak hours in MyElectricalData (its next start re-reads them from the gateway), or the default ranges in med-export',
     });
   }
-  if (pdl.pricingOption !== null && !isKnownPricingOption(pdl.pricingOption)) {
+  if (pdl.pricingOption !== null && option === null) {
     findings.push({
       code: 'unknown_pricing_option',
       usagePointId,
@@ -49,15 +38,21 @@ export function checkContract(pdl: Pdl, offer: EnergyOffer | null | undefined): 
       action: 'select an offer again in MyElectricalData',
     });
   }
-  if (offer && option) {
-    const unpriced = tariffNames(option).filter((tariff) => offer[PRICE_OF_TARIFF[tariff]] === null);
+  const newest = offer?.rows.at(-1);
+  const offerType = offer ? normalizeOfferType(offer.offerType) : null;
+  if (newest && offerType) {
+    const rules: readonly BillingRule[] = Object.values(BILLING_RULES[offerType]);
+    const unpriced = [
+      ...new Set(rules.filter((rule) => unitPriceOf(rule, newest) === null).map((rule) => rule.tariff)),
+    ];
     if (unpriced.length > 0) {
       findings.push({
         code: 'offer_without_price',
         usagePointId,
-        message: `the selected offer "${offer.name}" has no price for ${unpriced.join(', ')}`,
-        meaning: `costs of ${unpriced.join(', ')} energy are not exported (the energy is)`,
-        action: 'select an offer with every price in MyElectricalData, or complete that offer',
+        message: `the selected offer "${offer!.name}" has no price for ${unpriced.join(', ')}`,
+        meaning: `costs of ${unpriced.join(', ')} energy are not exported (the energy is), unless MED_PRICES gives them`,
+        action:
+          'select an offer with every price in MyElectricalData, complete that offer, or set MED_PRICES',
       });
     }
   }

@@ -1,4 +1,4 @@
-import { normalizePricingOption } from '../domain/tariffs.js';
+import { normalizeOfferType } from '../domain/offer-types.js';
 import { ENERGY_DIRECTIONS } from '../domain/vocabulary.js';
 import type { HealthQueries } from '../query/health-queries.js';
 import type { QueryLayer } from '../query/types.js';
@@ -35,14 +35,15 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       if (direction === 'consumption' ? !pdl.hasConsumption : !pdl.hasProduction) continue;
       const days = await health.dayCounts(direction, pdl.usagePointId);
       findings.push(...checkSeries(pdl.usagePointId, direction, days, today));
-      if (direction === 'consumption' && normalizePricingOption(pdl.pricingOption) === 'TEMPO') {
+      if (direction === 'consumption' && normalizeOfferType(pdl.pricingOption) === 'TEMPO') {
         const consumptionDays = days
           .filter((day) => day.daily > 0 || day.detailed > 0)
           .map((day) => day.date);
         findings.push(...checkTempoColours(pdl.usagePointId, consumptionDays, tempoDays));
       }
     }
-    const offer = pdl.selectedOfferId === null ? undefined : await query.energyOffer(pdl.selectedOfferId);
+    const offer =
+      pdl.selectedOfferId === null ? undefined : await query.offerPriceHistory(pdl.selectedOfferId);
     findings.push(...checkContract(pdl, offer));
   }
   const usagePointIds = pdls.map((pdl) => pdl.usagePointId);

@@ -1,7 +1,6 @@
 export * from './paris-time.js';
 export * from './units.js';
 export * from './readings.js';
-export * from './tariffs.js';
 export * from './tempo.js';
 export * from './ecowatt.js';
 export * from './offer-types.js';

@@ -10,7 +10,6 @@ import type {
   DateRange,
   DetailedRow,
   EcowattDay,
-  EnergyOffer,
   MonthlyTotal,
   OfferPriceHistory,
   OfferPriceHistoryRow,
@@ -249,25 +248,6 @@ export function createQueryLayer(db: Kysely<Database>): QueryLayer {
         });
       }
       return [...byDay.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    },
-
-    async energyOffer(id) {
-      const row = await db.selectFrom('energy_offers').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) return null;
-      const price = (value: string | null) => (value === null ? null : Number(value));
-      return {
-        id: row.id,
-        name: row.name,
-        basePrice: price(row.base_price),
-        hcPrice: price(row.hc_price),
-        hpPrice: price(row.hp_price),
-        tempoBlueHc: price(row.tempo_blue_hc),
-        tempoBlueHp: price(row.tempo_blue_hp),
-        tempoWhiteHc: price(row.tempo_white_hc),
-        tempoWhiteHp: price(row.tempo_white_hp),
-        tempoRedHc: price(row.tempo_red_hc),
-        tempoRedHp: price(row.tempo_red_hp),
-      } satisfies EnergyOffer;
     },
 
     offerPriceHistory: (offerId) => offerPriceHistory(db, offerId),

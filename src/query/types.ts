@@ -59,20 +59,6 @@ export interface EcowattDay {
   hourlyValues: unknown;
 }
 
-export interface EnergyOffer {
-  id: string;
-  name: string;
-  basePrice: number | null;
-  hcPrice: number | null;
-  hpPrice: number | null;
-  tempoBlueHc: number | null;
-  tempoBlueHp: number | null;
-  tempoWhiteHc: number | null;
-  tempoWhiteHp: number | null;
-  tempoRedHc: number | null;
-  tempoRedHp: number | null;
-}
-
 export interface DateRange {
   /** Inclusive first day, `YYYY-MM-DD`. */
   from?: string;
@@ -107,7 +93,6 @@ export interface QueryLayer extends TariffQueries {
   tempoDays(range?: DateRange): Promise<TempoDay[]>;
   /** The newest signal of each Paris day (`periode` is naive UTC: the evening before, see domain/paris-time). */
   ecowattDays(range?: DateRange): Promise<EcowattDay[]>;
-  energyOffer(id: string): Promise<EnergyOffer | null>;
 }
 
 /** One `energy_offers` row of an offer's price history. */

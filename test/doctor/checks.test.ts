@@ -4,7 +4,7 @@ import { checkContract } from '../../src/doctor/pdl-checks.js';
 import { checkSeries, checkTempoColours } from '../../src/doctor/series-checks.js';
 import { addDays } from '../../src/domain/paris-time.js';
 import type { DayCount } from '../../src/query/health-queries.js';
-import type { EnergyOffer, Pdl } from '../../src/query/types.js';
+import type { OfferPriceHistory, Pdl } from '../../src/query/types.js';
 
 const PDL = '12345678901234';
 
@@ -99,18 +99,28 @@ describe('checkContract', () => {
     selectedOfferId: null,
     ...fields,
   });
-  const offer: EnergyOffer = {
-    id: 'o',
+  const offer: OfferPriceHistory = {
+    offerType: 'TEMPO',
     name: 'EDF Tempo',
-    basePrice: null,
-    hcPrice: null,
-    hpPrice: null,
-    tempoBlueHc: 0.1,
-    tempoBlueHp: 0.1,
-    tempoWhiteHc: 0.1,
-    tempoWhiteHp: 0.1,
-    tempoRedHc: 0.1,
-    tempoRedHp: null,
+    providerId: 'edf',
+    powerKva: 6,
+    rows: [
+      {
+        id: 'o',
+        validFrom: null,
+        validTo: null,
+        subscriptionPrice: 15.5,
+        hcSchedules: null,
+        prices: {
+          tempo_blue_hc: 0.1,
+          tempo_blue_hp: 0.1,
+          tempo_white_hc: 0.1,
+          tempo_white_hp: 0.1,
+          tempo_red_hc: 0.1,
+          tempo_red_hp: null,
+        },
+      },
+    ],
   };
 
   it('accepts what MyElectricalData writes', () => {
@@ -120,7 +130,7 @@ describe('checkContract', () => {
   });
 
   it('reports unreadable off-peak hours, an unknown option, a missing offer and a missing price', () => {
-    const codes = (fields: Partial<Pdl>, selected: EnergyOffer | null | undefined) =>
+    const codes = (fields: Partial<Pdl>, selected: OfferPriceHistory | null | undefined) =>
       checkContract(pdl(fields), selected).map((finding) => finding.code);
     expect(codes({ offpeakHours: { ranges: ['soon'] } }, undefined)).toEqual(['unparseable_offpeak_hours']);
     expect(codes({ pricingOption: 'FLAT' }, undefined)).toEqual(['unknown_pricing_option']);

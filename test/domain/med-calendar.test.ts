@@ -7,7 +7,7 @@ import {
   missingDayRanges,
   storedLabels,
 } from '../../src/domain/med-calendar.js';
-import { MED_OFFER_TYPES, isKnownPricingOption } from '../../src/domain/med-pricing.js';
+import { OFFER_TYPES, normalizeOfferType } from '../../src/domain/offer-types.js';
 import { parisIntervalStartUtcMs } from '../../src/domain/paris-time.js';
 
 describe('latestStoredDay', () => {
@@ -87,14 +87,14 @@ describe('missingDayRanges', () => {
   });
 });
 
-describe('isKnownPricingOption', () => {
+describe('normalizeOfferType', () => {
   it("knows MyElectricalData's offer types and the legacy spellings", () => {
-    for (const option of MED_OFFER_TYPES) expect(isKnownPricingOption(option)).toBe(true);
+    for (const option of OFFER_TYPES) expect(normalizeOfferType(option)).toBe(option);
     for (const option of ['HC/HP', 'HCHP', 'hc_hp', 'Tempo', 'zen-flex'])
-      expect(isKnownPricingOption(option)).toBe(true);
+      expect(normalizeOfferType(option)).not.toBeNull();
   });
 
   it('refuses anything else', () => {
-    for (const option of ['', 'FLAT', 'HC', 'TEMPO_PLUS']) expect(isKnownPricingOption(option)).toBe(false);
+    for (const option of ['', 'FLAT', 'HC', 'TEMPO_PLUS']) expect(normalizeOfferType(option)).toBeNull();
   });
 });

@@ -16,7 +16,7 @@ import {
   mqttConnectionFields,
 } from '../../engines/mqtt-connection/fields.js';
 import type { ConnectionOptions } from './client.js';
-import { ALL_TARIFFS } from './statistic-series.js';
+import { parsePriceOverrides } from '../../domain/offer-prices.js';
 
 /**
  * A slug Home Assistant accepts as the `<source>` part of an external statistic id and in entity ids
@@ -25,16 +25,10 @@ import { ALL_TARIFFS } from './statistic-series.js';
  */
 const SLUG = /^(?!.*__)[a-z0-9](?:[a-z0-9_]*[a-z0-9])?$/;
 
+/** The deprecated alias of MED_PRICES, validated as MED_PRICES is (config/load-config.ts reads it). */
 export function pricesProblem(prices: Record<string, unknown>): string | null {
-  for (const [tariff, price] of Object.entries(prices)) {
-    if (!(ALL_TARIFFS as readonly string[]).includes(tariff)) {
-      return `a JSON object with tariffs among ${ALL_TARIFFS.join(', ')} as keys (got ${JSON.stringify(tariff)})`;
-    }
-    if (typeof price !== 'number' || !Number.isFinite(price) || price < 0) {
-      return `a JSON object with prices in €/kWh as numbers (got ${JSON.stringify(price)} for ${tariff})`;
-    }
-  }
-  return null;
+  const parsed = parsePriceOverrides(prices, 'HOME_ASSISTANT_PRICES');
+  return parsed.ok ? null : parsed.error;
 }
 
 export const homeAssistantFields = {
@@ -76,8 +70,7 @@ export const homeAssistantFields = {
   }),
   prices: optional(
     jsonObjectField({
-      describe:
-        'prices in €/kWh per tariff, used when the PDL has no selected offer: {"hc": 0.2068, "hp": 0.2700}',
+      describe: 'deprecated alias of MED_PRICES (the run-wide prices every destination uses)',
       validate: pricesProblem,
     }),
   ),

@@ -1,28 +1,28 @@
 /**
  * The aggregation of a PDL direction's readings (half-hours of the load curve, daily values) into the hours of
- * its statistics: energy per hour, per tariff, and cost.
+ * its statistics: energy per hour, per tariff, their cost, the bill's total, the production revenue.
  */
+import type { CostAggregator, CostBucket, CostReport } from '../../domain/costs.js';
+import { productionRevenue } from '../../domain/costs.js';
+import type { TariffPeriod } from '../../domain/offer-types.js';
 import { floorToHourMs, parisMidnightUtcMs } from '../../domain/paris-time.js';
 import { DuplicateGuard, SkipCounter, toDailyEnergy, toInterval } from '../../domain/readings.js';
-import type { OffpeakSchedule, PricingOption, TariffName } from '../../domain/tariffs.js';
-import { tariffOfInterval } from '../../domain/tariffs.js';
+import type { PdlCosts } from '../../engines/costs/pdl-costs.js';
 import type { DailyRow, DetailedRow } from '../../query/types.js';
-import type { TempoColorCode } from '../../domain/vocabulary.js';
 import { HourlySums, type HourBlockPool } from './hourly-sums.js';
 import type { SeriesSpec } from './statistic-series.js';
 
-/** What one PDL direction feeds: the all-energy series, and for consumption its tariff and cost series. */
+/** What one PDL direction feeds: the all-energy series; for consumption its tariffs' energy and cost, and the
+ * bill's total; for production its revenue. */
 export interface DirectionSeries {
   energy: SeriesSpec;
-  tariffs: ReadonlyMap<TariffName, SeriesSpec>;
-  /** Cost series of the tariffs whose price is known, with that price in €/kWh. */
-  costs: ReadonlyMap<TariffName, { series: SeriesSpec; price: number }>;
-}
-
-export interface TariffRules {
-  option: PricingOption;
-  schedule: OffpeakSchedule;
-  tempoColorOf: (tempoDay: string) => TempoColorCode | undefined;
+  tariffs: Map<TariffPeriod, SeriesSpec>;
+  /** Cost series of the tariffs priced at some instant. */
+  costs: Map<TariffPeriod, SeriesSpec>;
+  /** `cost_{pdl}`: energy cost plus the prorated subscription. */
+  totalCost: SeriesSpec | null;
+  /** `revenue_{pdl}` and the €/kWh it is paid. */
+  revenue: { series: SeriesSpec; price: number } | null;
 }
 
 export interface AggregatedDirection {
@@ -32,20 +32,20 @@ export interface AggregatedDirection {
   readonly hourly: Map<string, Map<number, number>>;
   /** Days with a daily value but no load curve: written whole at their first hour, in the energy series only. */
   notSplitDays: string[];
-  /** Load-curve intervals whose tariff could not be told (unknown Tempo colour, EJP): energy series only. */
-  unclassifiedIntervals: number;
+  /** What the costs could not use fully (awaiting colours, unpriced tariffs…); null when not split. */
+  costReport: CostReport | null;
   skipped: SkipCounter;
 }
 
 interface TariffTarget {
   energy: HourlySums;
-  cost: { sums: HourlySums; price: number } | null;
+  cost: HourlySums | null;
 }
 
 /**
  * Sums readings into hours. Each interval goes to the hour containing its own start (Europe/Paris → UTC, so
  * both daylight-saving days come out right: the instants are real, the hours are real) and to the tariff its
- * own start falls in, so an hour can feed both `hc` and `hp`. Days without any usable interval fall back to
+ * own start falls in (domain/costs.ts, priced as it was then), so an hour can feed both `hc` and `hp`. Days without any usable interval fall back to
  * their daily value, placed at the day's first hour.
  *
  * Given the daily rows first, then the load curve ordered by day (as the query layer returns both),
@@ -68,14 +68,17 @@ export class DirectionAggregator {
   private dailyUnordered = false;
   private readonly guard = new DuplicateGuard();
   private readonly skipped = new SkipCounter();
-  private unclassified = 0;
   private readonly energy: HourlySums;
-  private readonly tariffTargets = new Map<TariffName, TariffTarget>();
-  private readonly splits: boolean;
+  private readonly tariffTargets = new Map<TariffPeriod, TariffTarget>();
+  private readonly totalCost: HourlySums | null;
+  private readonly revenue: { sums: HourlySums; price: number } | null;
+  private readonly costs: CostAggregator | null;
+  /** The day of the latest interval handed to `costs`, whose last hour it may still hold. */
+  private lastCostDay: string | null = null;
 
   constructor(
     series: DirectionSeries,
-    private readonly rules: TariffRules | null,
+    costs: PdlCosts | null,
     private readonly pool: HourBlockPool | null = null,
   ) {
     this.energy = this.sumsOf(series.energy.statisticId);
@@ -83,10 +86,14 @@ export class DirectionAggregator {
       const cost = series.costs.get(tariff);
       this.tariffTargets.set(tariff, {
         energy: this.sumsOf(spec.statisticId),
-        cost: cost ? { sums: this.sumsOf(cost.series.statisticId), price: cost.price } : null,
+        cost: cost ? this.sumsOf(cost.statisticId) : null,
       });
     }
-    this.splits = rules !== null && series.tariffs.size > 0;
+    this.totalCost = series.totalCost ? this.sumsOf(series.totalCost.statisticId) : null;
+    this.revenue = series.revenue
+      ? { sums: this.sumsOf(series.revenue.series.statisticId), price: series.revenue.price }
+      : null;
+    this.costs = costs?.rules.kind === 'split' && series.tariffs.size > 0 ? costs.aggregator('hour') : null;
   }
 
   addDetailedRow(row: DetailedRow): void {
@@ -107,22 +114,24 @@ export class DirectionAggregator {
     }
     const hour = floorToHourMs(reading.startMs);
     this.energy.add(hour, reading.wh);
-    if (!this.splits) return;
-    const rules = this.rules!;
-    const tariff = tariffOfInterval({
-      option: rules.option,
-      schedule: rules.schedule,
-      date: reading.date,
-      localStart: reading.localStart,
-      tempoColorOf: rules.tempoColorOf,
-    });
-    const target = tariff === null ? undefined : this.tariffTargets.get(tariff);
-    if (!target) {
-      this.unclassified += 1;
-      return;
+    if (this.revenue) this.revenue.sums.add(hour, productionRevenue(reading.wh, this.revenue.price));
+    if (!this.costs) return;
+    this.costs.add(reading.startMs, reading.wh);
+    this.lastCostDay = reading.date;
+  }
+
+  /** Hours the cost aggregator closed, into the tariff, cost and total series. */
+  private place(buckets: readonly CostBucket[]): void {
+    for (const bucket of buckets) {
+      for (const amount of bucket.tariffs) {
+        const target = this.tariffTargets.get(amount.tariff);
+        if (!target) continue;
+        target.energy.add(bucket.startMs, amount.wh);
+        // An hour whose energy had no price at all has no cost, rather than a silent zero.
+        if (target.cost && amount.unpricedWh < amount.wh) target.cost.add(bucket.startMs, amount.cost);
+      }
+      if (this.totalCost) this.totalCost.add(bucket.startMs, bucket.energyCost + (bucket.subscription ?? 0));
     }
-    target.energy.add(hour, reading.wh);
-    if (target.cost) target.cost.sums.add(hour, (reading.wh / 1000) * target.cost.price);
   }
 
   addDailyRow(row: DailyRow): void {
@@ -141,7 +150,11 @@ export class DirectionAggregator {
    * daily value of each earlier day without load curve has been placed). −∞ while nothing is.
    */
   settledBeforeMs(): number {
-    const day = this.lastRowDay;
+    // The cost aggregator may still hold the last hour of the latest day it was given.
+    const day =
+      this.lastCostDay !== null && this.lastRowDay !== null && this.lastCostDay < this.lastRowDay
+        ? this.lastCostDay
+        : this.lastRowDay;
     if (day === null || this.dailyUnordered) return this.settledMs;
     let beforeMs: number;
     try {
@@ -151,6 +164,7 @@ export class DirectionAggregator {
     }
     if (beforeMs <= this.settledMs) return this.settledMs;
     this.placeDailyValues(day);
+    if (this.costs) this.place(this.costs.takeCompleted());
     this.settledMs = beforeMs;
     return beforeMs;
   }
@@ -161,7 +175,9 @@ export class DirectionAggregator {
       const day = this.dailyEnergies[this.dailyPlaced]!;
       if (beforeDay !== null && day.date >= beforeDay) return;
       if (this.detailedDays.has(day.date)) continue;
-      this.energy.add(parisMidnightUtcMs(day.date), day.wh);
+      const firstHour = parisMidnightUtcMs(day.date);
+      this.energy.add(firstHour, day.wh);
+      if (this.revenue) this.revenue.sums.add(firstHour, productionRevenue(day.wh, this.revenue.price));
       this.notSplitDays.push(day.date);
     }
   }
@@ -178,6 +194,7 @@ export class DirectionAggregator {
 
   finish(): AggregatedDirection {
     this.placeDailyValues(null);
+    if (this.costs) this.place(this.costs.finish());
     const notSplitDays = [...this.notSplitDays];
     // A statistic without any hour is left out, as if never written to.
     const sums = new Map([...this.sums].filter(([, hours]) => !hours.isEmpty));
@@ -189,7 +206,7 @@ export class DirectionAggregator {
         return hourly;
       },
       notSplitDays,
-      unclassifiedIntervals: this.unclassified,
+      costReport: this.costs?.report() ?? null,
       skipped: this.skipped,
     };
   }

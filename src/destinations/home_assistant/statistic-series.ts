@@ -1,23 +1,10 @@
 /** The long-term statistics this destination maintains: their ids, names and units. */
-import type { TariffName } from '../../domain/tariffs.js';
+import type { TariffPeriod } from '../../domain/offer-types.js';
 import type { Pdl } from '../../query/types.js';
 import type { EnergyDirection } from '../../domain/vocabulary.js';
 import { meterName } from '../../engines/ha-discovery/discovery-configs.js';
 
-/** Every tariff a statistic can be split into (domain/tariffs.ts `tariffNames`). */
-export const ALL_TARIFFS: readonly TariffName[] = [
-  'base',
-  'hc',
-  'hp',
-  'blue_hc',
-  'blue_hp',
-  'white_hc',
-  'white_hp',
-  'red_hc',
-  'red_hp',
-];
-
-export type SeriesKind = 'energy' | 'tariff' | 'cost';
+export type SeriesKind = 'energy' | 'tariff' | 'cost' | 'total_cost' | 'revenue';
 
 /** One long-term statistic this destination maintains. */
 export interface SeriesSpec {
@@ -27,10 +14,11 @@ export interface SeriesSpec {
   kind: SeriesKind;
   usagePointId: string;
   direction: EnergyDirection;
-  tariff?: TariffName;
+  tariff?: TariffPeriod;
 }
 
-const TARIFF_LABELS: Record<TariffName, string> = {
+/** MyElectricalData's period names (offer-types.ts TARIFF_PERIODS) as a statistic's name shows them. */
+const TARIFF_LABELS: Record<TariffPeriod, string> = {
   base: 'Base',
   hc: 'off-peak (HC)',
   hp: 'peak (HP)',
@@ -40,6 +28,22 @@ const TARIFF_LABELS: Record<TariffName, string> = {
   white_hp: 'Tempo white peak',
   red_hc: 'Tempo red off-peak',
   red_hp: 'Tempo red peak',
+  weekday_hc: 'weekday off-peak',
+  weekday_hp: 'weekday peak',
+  weekend_hc: 'weekend off-peak',
+  weekend_hp: 'weekend peak',
+  weekday: 'weekday',
+  weekend: 'weekend',
+  winter_hc: 'winter off-peak',
+  winter_hp: 'winter peak',
+  summer_hc: 'summer off-peak',
+  summer_hp: 'summer peak',
+  normal: 'EJP normal',
+  peak: 'EJP peak',
+  eco_hc: 'Zen Flex Éco off-peak',
+  eco_hp: 'Zen Flex Éco peak',
+  sobriety_hc: 'Zen Flex Sobriété off-peak',
+  sobriety_hp: 'Zen Flex Sobriété peak',
 };
 
 /** `{prefix}:consumption_{pdl}` / `{prefix}:production_{pdl}`: every kWh of the direction. */
@@ -55,7 +59,7 @@ export function energySeries(prefix: string, pdl: Pdl, direction: EnergyDirectio
 }
 
 /** `{prefix}:consumption_{pdl}_{tariff}` */
-export function tariffSeries(prefix: string, pdl: Pdl, tariff: TariffName): SeriesSpec {
+export function tariffSeries(prefix: string, pdl: Pdl, tariff: TariffPeriod): SeriesSpec {
   return {
     statisticId: `${prefix}:consumption_${pdl.usagePointId}_${tariff}`,
     name: `${meterName(pdl)} consumption ${TARIFF_LABELS[tariff]}`,
@@ -68,7 +72,7 @@ export function tariffSeries(prefix: string, pdl: Pdl, tariff: TariffName): Seri
 }
 
 /** `{prefix}:cost_{pdl}_{tariff}`, in EUR. */
-export function costSeries(prefix: string, pdl: Pdl, tariff: TariffName): SeriesSpec {
+export function costSeries(prefix: string, pdl: Pdl, tariff: TariffPeriod): SeriesSpec {
   return {
     statisticId: `${prefix}:cost_${pdl.usagePointId}_${tariff}`,
     name: `${meterName(pdl)} cost ${TARIFF_LABELS[tariff]}`,
@@ -77,5 +81,29 @@ export function costSeries(prefix: string, pdl: Pdl, tariff: TariffName): Series
     usagePointId: pdl.usagePointId,
     direction: 'consumption',
     tariff,
+  };
+}
+
+/** `{prefix}:cost_{pdl}`, in EUR: every tariff's energy cost plus the prorated subscription, as on the bill. */
+export function totalCostSeries(prefix: string, pdl: Pdl): SeriesSpec {
+  return {
+    statisticId: `${prefix}:cost_${pdl.usagePointId}`,
+    name: `${meterName(pdl)} cost`,
+    unit: 'EUR',
+    kind: 'total_cost',
+    usagePointId: pdl.usagePointId,
+    direction: 'consumption',
+  };
+}
+
+/** `{prefix}:revenue_{pdl}`, in EUR: production at the configured price (MED_PRODUCTION_PRICE). */
+export function revenueSeries(prefix: string, pdl: Pdl): SeriesSpec {
+  return {
+    statisticId: `${prefix}:revenue_${pdl.usagePointId}`,
+    name: `${meterName(pdl)} production revenue`,
+    unit: 'EUR',
+    kind: 'revenue',
+    usagePointId: pdl.usagePointId,
+    direction: 'production',
   };
 }

@@ -1,4 +1,5 @@
 /** What a statistics pass tells `export_logs`: rows per statistic, and the readings it could not use fully. */
+import { costReportDetails } from '../../engines/costs/cost-details.js';
 import type { AggregatedDirection } from './hour-aggregation.js';
 import type { DirectionPlan } from './statistics-plan.js';
 
@@ -7,7 +8,7 @@ export class PassDetails {
   readonly perStatistic: Record<string, number> = {};
   private readonly notSplit: Record<string, { days: number; first: string; last: string }> = {};
   private readonly dailyOnly: Record<string, number> = {};
-  private readonly unclassified: Record<string, number> = {};
+  private readonly costs: Record<string, unknown> = {};
   private readonly skipped: Record<string, unknown> = {};
 
   constructor(private readonly haVersion: string) {}
@@ -24,7 +25,12 @@ export class PassDetails {
         };
       }
     }
-    if (aggregated.unclassifiedIntervals > 0) this.unclassified[key] = aggregated.unclassifiedIntervals;
+    const rules = plan.costs?.rules;
+    const costs =
+      rules?.kind === 'unsplit'
+        ? { unsplit: { reason: rules.reason, message: rules.message } }
+        : aggregated.costReport && costReportDetails(aggregated.costReport);
+    if (costs) this.costs[plan.pdl.usagePointId] = costs;
     if (aggregated.skipped.total > 0) this.skipped[key] = aggregated.skipped.toJSON();
   }
 
@@ -34,7 +40,7 @@ export class PassDetails {
       this.perStatistic,
       this.notSplit,
       this.dailyOnly,
-      this.unclassified,
+      this.costs,
       this.skipped,
     );
   }
@@ -45,7 +51,7 @@ function statisticsDetails(
   perStatistic: Record<string, number>,
   notSplit: Record<string, unknown>,
   dailyOnly: Record<string, number>,
-  unclassified: Record<string, number>,
+  costs: Record<string, unknown>,
   skipped: Record<string, unknown>,
 ): Record<string, unknown> {
   return {
@@ -53,7 +59,7 @@ function statisticsDetails(
     statistic_rows: perStatistic,
     ...(Object.keys(notSplit).length > 0 ? { not_split_by_tariff: notSplit } : {}),
     ...(Object.keys(dailyOnly).length > 0 ? { daily_only_days: dailyOnly } : {}),
-    ...(Object.keys(unclassified).length > 0 ? { intervals_without_tariff: unclassified } : {}),
+    ...(Object.keys(costs).length > 0 ? { costs } : {}),
     ...(Object.keys(skipped).length > 0 ? { skipped_rows: skipped } : {}),
   };
 }

@@ -6,7 +6,6 @@
 import { HOUR_MS } from '../../domain/durations.js';
 import { addDays, parisDate, parisMidnightUtcMs } from '../../domain/paris-time.js';
 import type { Pdl, QueryLayer } from '../../query/types.js';
-import type { TempoColorCode } from '../../domain/vocabulary.js';
 import type { ExportContext } from '../../contract/destination.js';
 import type { HomeAssistantSocket } from './client.js';
 import type { HomeAssistantConfig } from './config.js';
@@ -20,6 +19,7 @@ import {
   type StatisticWork,
   type StatisticsOutcome,
 } from './import-sender.js';
+import { tempoRepairDates } from '../../engines/costs/tempo-repair.js';
 import { detailedWindows, prefetched } from './load-curve-windows.js';
 import { importStartMs } from './state.js';
 import { rowChunks } from './statistic-rows.js';
@@ -69,15 +69,20 @@ async function sumsBefore(
   return sums;
 }
 
-/** Earliest Paris day whose rows changed since `since`, as the instant of its first hour. */
+/**
+ * Earliest Paris day whose rows changed since `since`, as the instant of its first hour; for a Tempo PDL's
+ * consumption, also the days whose colour arrived or changed (`tempoChanged`), so they go to the right tariff.
+ */
 async function earliestChangeMs(
   query: QueryLayer,
   plan: DirectionPlan,
   since: Date | null,
+  tempoChanged: readonly string[],
 ): Promise<number | null> {
   if (!since) return null;
   const days = await query.changedDates(plan.direction, plan.pdl.usagePointId, since);
-  const first = days[0];
+  const repaired = plan.costs?.offerType === 'TEMPO' ? tempoChanged[0] : undefined;
+  const first = days[0] !== undefined && (repaired === undefined || days[0] < repaired) ? days[0] : repaired;
   return first ? parisMidnightUtcMs(first) : null;
 }
 
@@ -121,6 +126,7 @@ export async function statisticsPass(
   const overlapStartMs = parisMidnightUtcMs(addDays(parisDate(now), -config.overlap_days));
   const resendFromMs = changes.resendFrom ? parisMidnightUtcMs(changes.resendFrom) : null;
 
+  const tempoChanged = await tempoRepairDates(query, changes.changedSince);
   const details = new PassDetails(haVersion);
   const blockPool = new HourBlockPool();
   const sender = socket && !ctx.dryRun ? new ImportSender(socket, outcome, details) : null;
@@ -142,7 +148,7 @@ export async function statisticsPass(
   let reading: DirectionImport | null = null;
   try {
     for (const plan of plans) {
-      const changeMs = await earliestChangeMs(query, plan, changes.changedSince);
+      const changeMs = await earliestChangeMs(query, plan, changes.changedSince, tempoChanged);
       const work: StatisticWork[] = allSeries(plan).map((series) => {
         const through = previousThrough[series.statisticId];
         return {
@@ -165,14 +171,7 @@ export async function statisticsPass(
       const earliest = Math.min(...work.map((item) => item.fromMs));
       const fromDay = Number.isFinite(earliest) ? parisDate(earliest) : undefined;
       const range = fromDay ? { from: fromDay } : {};
-      if (plan.rules?.option === 'TEMPO') {
-        // The Tempo day runs 06:00 → 06:00: the first hours of `fromDay` belong to the day before.
-        const colors = new Map<string, TempoColorCode>();
-        for (const day of await query.tempoDays(fromDay ? { from: addDays(fromDay, -1) } : {}))
-          colors.set(day.date, day.color);
-        plan.rules.tempoColorOf = (date) => colors.get(date);
-      }
-      const aggregator = new DirectionAggregator(plan.series, plan.rules, blockPool);
+      const aggregator = new DirectionAggregator(plan.series, plan.costs, blockPool);
       // The daily values first: a day without load curve is final once the load curve has moved past it.
       for (const row of await query.dailyRows(plan.direction, plan.pdl.usagePointId, range))
         aggregator.addDailyRow(row);

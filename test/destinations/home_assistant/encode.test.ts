@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOffpeakHours } from '../../../src/domain/tariffs.js';
+import { hcHpCosts } from './hc-hp-costs.js';
 import type { DetailedRow, Pdl } from '../../../src/query/types.js';
 import {
   buildDiscoveryConfigs,
@@ -45,9 +45,11 @@ function hcHpAggregator(offpeak: string) {
         ['hc', hc],
         ['hp', hp],
       ]),
-      costs: new Map([['hp', { series: costSeries('med', PDL, 'hp'), price: 0.25 }]]),
+      costs: new Map([['hp', costSeries('med', PDL, 'hp')]]),
+      totalCost: null,
+      revenue: null,
     },
-    { option: 'HC_HP', schedule: parseOffpeakHours(offpeak)!, tempoColorOf: () => undefined },
+    hcHpCosts(offpeak, { hp: 0.25 }),
   );
   return { aggregator, hc, hp };
 }

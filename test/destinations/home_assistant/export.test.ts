@@ -136,7 +136,7 @@ beforeAll(async () => {
     HOME_ASSISTANT_ENABLED: 'true',
     HOME_ASSISTANT_URL: standin.url,
     HOME_ASSISTANT_TOKEN: standin.options.token,
-    HOME_ASSISTANT_PRICES: JSON.stringify(HCHP_PRICES),
+    MED_PRICES: JSON.stringify(HCHP_PRICES),
     HOME_ASSISTANT_CHUNK_SIZE: '1500',
   };
 });

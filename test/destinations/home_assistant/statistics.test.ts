@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOffpeakHours } from '../../../src/domain/tariffs.js';
+import { hcHpCosts } from './hc-hp-costs.js';
 import type { DetailedRow, Pdl } from '../../../src/query/types.js';
 import {
   costSeries,
@@ -175,9 +175,11 @@ describe('hours settled while the load curve is read', () => {
           ['hc', tariffSeries('med', PDL, 'hc')],
           ['hp', tariffSeries('med', PDL, 'hp')],
         ]),
-        costs: new Map([['hp', { series: costSeries('med', PDL, 'hp'), price: 0.27 }]]),
+        costs: new Map([['hp', costSeries('med', PDL, 'hp')]]),
+        totalCost: null,
+        revenue: null,
       },
-      { option: 'HC_HP', schedule: parseOffpeakHours('22:30-06:30')!, tempoColorOf: () => undefined },
+      hcHpCosts('22:30-06:30', { hp: 0.27 }),
       new HourBlockPool(),
     );
   }

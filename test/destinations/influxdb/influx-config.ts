@@ -2,6 +2,7 @@ import type { InfluxdbConfig } from '../../../src/destinations/influxdb/config.j
 import { influxdbFields } from '../../../src/destinations/influxdb/config.js';
 import type { TestContext } from '../../../src/contract/destination.js';
 import { createLogger } from '../../../src/logger.js';
+import { NO_CONFIGURED_PRICES } from '../../../src/domain/offer-prices.js';
 
 /** The configuration the loader would give: each field's default, then `options` parsed by their own fields. */
 export function influxConfig(options: Record<string, string>): InfluxdbConfig {
@@ -15,7 +16,12 @@ export function influxConfig(options: Record<string, string>): InfluxdbConfig {
 export function testContext(options: Record<string, string>): TestContext<InfluxdbConfig> {
   return {
     config: influxConfig(options),
-    settings: { pdls: [], defaultOffpeakHours: '22:00-06:00' },
+    settings: {
+      pdls: [],
+      defaultOffpeakHours: '22:00-06:00',
+      prices: { all: NO_CONFIGURED_PRICES, byPdl: {} },
+      productionPrice: null,
+    },
     timeoutMs: 5_000,
     log: createLogger('quiet', () => {}),
   };

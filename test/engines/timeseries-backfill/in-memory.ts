@@ -2,6 +2,7 @@ import type { ExportContext } from '../../../src/contract/destination.js';
 import { DATA_KINDS } from '../../../src/domain/vocabulary.js';
 import type { DataKind, EnergyDirection } from '../../../src/domain/vocabulary.js';
 import { addDays } from '../../../src/domain/paris-time.js';
+import { NO_CONFIGURED_PRICES } from '../../../src/domain/offer-prices.js';
 import type {
   DailyRow,
   DateRange,
@@ -90,7 +91,6 @@ export function memoryQuery(data: MemoryData): QueryLayer {
     changeCursor: async () => data.clock,
     tempoDays: async () => data.tempo,
     ecowattDays: async () => data.ecowatt,
-    energyOffer: async () => null,
   };
 }
 
@@ -200,7 +200,12 @@ export function exportContext(
   return {
     config: {},
     exportData: new Set(options.exportData ?? DATA_KINDS),
-    settings: { pdls: [], defaultOffpeakHours: '22:00-06:00' },
+    settings: {
+      pdls: [],
+      defaultOffpeakHours: '22:00-06:00',
+      prices: { all: NO_CONFIGURED_PRICES, byPdl: {} },
+      productionPrice: null,
+    },
     query: memoryQuery(data),
     state: options.state ?? {},
     changes: { changedSince: options.changedSince ?? null, resendFrom: options.resendFrom ?? null },

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TempoColorCode } from '../../src/domain/vocabulary.js';
-import {
-  isOffpeak,
-  normalizePricingOption,
-  parseOffpeakHours,
-  parseOffpeakRanges,
-  tariffNames,
-  tariffOfInterval,
-  tempoDayOf,
-} from '../../src/domain/tariffs.js';
-import type { OffpeakRange, OffpeakSchedule, PricingOption } from '../../src/domain/tariffs.js';
+import { isOffpeak, parseOffpeakHours, parseOffpeakRanges } from '../../src/domain/offpeak-hours.js';
+import type { OffpeakRange, OffpeakSchedule } from '../../src/domain/offpeak-hours.js';
+import { normalizeOfferType, tariffPeriodsOf } from '../../src/domain/offer-types.js';
+import type { OfferType } from '../../src/domain/offer-types.js';
+import { minuteOfDay } from '../../src/domain/paris-time.js';
+import { parisDayOfDate, tariffRulesOf, tempoDayOfMinute } from '../../src/domain/tariff-periods.js';
 
 const range = (startMinute: number, endMinute: number): OffpeakRange => ({ startMinute, endMinute });
 const H22_00 = 22 * 60;
@@ -23,8 +19,8 @@ function everyDay(ranges: OffpeakRange[]): OffpeakRange[][] {
   return [[], ranges, ranges, ranges, ranges, ranges, ranges, ranges];
 }
 
-describe('normalizePricingOption', () => {
-  it.each<[string | null, PricingOption | null]>([
+describe('normalizeOfferType: the legacy spellings of the five options Home Assistant knew', () => {
+  it.each<[string | null, OfferType | null]>([
     ['BASE', 'BASE'],
     ['base', 'BASE'],
     [' Base ', 'BASE'],
@@ -45,9 +41,8 @@ describe('normalizePricingOption', () => {
     [null, null],
     ['', null],
     ['HC', null],
-    ['ZEN_FLEX', null],
   ])('%j → %j', (raw, option) => {
-    expect(normalizePricingOption(raw)).toBe(option);
+    expect(normalizeOfferType(raw)).toBe(option);
   });
 });
 
@@ -241,19 +236,28 @@ describe('isOffpeak', () => {
   });
 });
 
-describe('tariffNames', () => {
-  it.each<[PricingOption, string[]]>([
+/** The tariffs energy is split into: none when the offer cannot be split (EJP's peak days are not stored). */
+const splitTariffs = (offerType: OfferType) => {
+  const rules = tariffRulesOf({ offerType, schedule: { byIsoWeekday: [] }, tempoColorOf: () => undefined });
+  return rules.kind === 'split' ? tariffPeriodsOf(offerType) : [];
+};
+
+describe('tariffs of the five options Home Assistant knew', () => {
+  it.each<[OfferType, string[]]>([
     ['BASE', ['base']],
     ['HC_HP', ['hc', 'hp']],
     ['HC_WEEKEND', ['hc', 'hp']],
     ['TEMPO', ['blue_hc', 'blue_hp', 'white_hc', 'white_hp', 'red_hc', 'red_hp']],
     ['EJP', []],
   ])('%s → %j', (option, names) => {
-    expect(tariffNames(option)).toEqual(names);
+    expect(splitTariffs(option)).toEqual(names);
   });
 });
 
-describe('tempoDayOf', () => {
+const tempoDayOf = (date: string, start: string) =>
+  tempoDayOfMinute(parisDayOfDate(date), minuteOfDay(start));
+
+describe('tempoDayOfMinute', () => {
   it.each([
     ['2025-01-10', '05:30', '2025-01-09'],
     ['2025-01-10', '05:59', '2025-01-09'],
@@ -268,15 +272,20 @@ describe('tempoDayOf', () => {
   });
 });
 
-describe('tariffOfInterval', () => {
+describe('the tariff of a half-hour, by its own start', () => {
   const offpeak2230: OffpeakSchedule = { byIsoWeekday: everyDay([range(H22_30, H06_30)]) };
   const colors: Record<string, TempoColorCode> = {
     '2025-01-09': 'WHITE',
     '2025-01-10': 'RED',
     '2025-01-11': 'BLUE',
   };
-  const tariff = (option: PricingOption, date: string, localStart: string, schedule = offpeak2230) =>
-    tariffOfInterval({ option, schedule, date, localStart, tempoColorOf: (day) => colors[day] });
+  /** The tariff, or null when it cannot be told (the offer is not split, the colour is unknown). */
+  const tariff = (offerType: OfferType, date: string, localStart: string, schedule = offpeak2230) => {
+    const rules = tariffRulesOf({ offerType, schedule, tempoColorOf: (day) => colors[day] });
+    if (rules.kind === 'unsplit') return null;
+    const billing = rules.billingAt(parisDayOfDate(date), minuteOfDay(localStart));
+    return 'awaiting' in billing ? null : billing.tariff;
+  };
 
   it('BASE is always base', () => {
     expect(tariff('BASE', '2025-01-10', '03:00')).toBe('base');

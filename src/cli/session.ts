@@ -31,6 +31,8 @@ export async function readConfiguration(output: Output, options: GlobalOptions):
 
 export interface DatabaseSession {
   db: Kysely<Database>;
+  /** The migrations of med-export's own tables this opening applied (none without writes). */
+  applied: readonly string[];
   close(): Promise<void>;
 }
 
@@ -56,11 +58,12 @@ export async function openDatabase(
     throw new ConfigError('DATABASE_URL', undefined, "a PostgreSQL URL of MyElectricalData's database");
   }
   const db = connect(url);
+  let applied: string[] = [];
   try {
     const missing = await missingTables(db, MED_TABLES_READ);
     if (missing.length > 0) throw new NotMyElectricalData(url, missing);
     if (options.writes ?? true) {
-      const applied = await migrate(db);
+      applied = await migrate(db);
       // Housekeeping of med-export's own tables: not worth a line in every first run's cron mail.
       for (const name of applied) output.log.debug(`applied migration ${name}`);
     }
@@ -69,7 +72,7 @@ export async function openDatabase(
     if (error instanceof NotMyElectricalData) throw new RunError(error.message);
     throw new RunError(explainDatabaseError(unwrap(error), url));
   }
-  return { db, close: () => db.destroy() };
+  return { db, applied, close: () => db.destroy() };
 }
 
 class NotMyElectricalData extends Error {

@@ -72,7 +72,8 @@ export interface DestinationUnderFaults {
   /** The error message, given the port of the closed port or of the faulty proxy. */
   messages: Record<'unreachable' | 'refused' | 'neverAnswers', (port: number) => RegExp[]>;
   serverError(): Promise<ServerError>;
-  revokeCredentials(): RevokedCredentials;
+  /** `url`: where the runs reach the server (the message may name it). */
+  revokeCredentials(url: string): RevokedCredentials;
   cut: {
     /** Bytes the client may send before the proxy cuts: past the reads, into the deliveries. */
     afterBytes: number;
@@ -106,25 +107,28 @@ export function describeFaults(adapter: FaultAdapter): void {
     let database: TestDatabase;
     let broker: TestBroker;
     let server: DestinationUnderFaults;
-    let proxy: FaultyProxy | null = null;
+    /**
+     * Every run reaches the server through this proxy, passing through unless a case breaks it: the
+     * destination's target (its URL) stays the same, so what it confirmed before a fault is what it resumes from.
+     */
+    let gateway: FaultyProxy;
 
     const exportAll = (extra: Record<string, string> = {}) =>
       runCli(['export', '--all', '--force'], {
         DATABASE_URL: database.url,
         [`${adapter.envPrefix}_ENABLED`]: 'true',
-        [urlKey]: server.url,
+        [urlKey]: proxiedUrl(gateway),
         [`${adapter.envPrefix}_TIMEOUT`]: String(TIMEOUT_S),
         ...server.env(),
         ...mqttEnv(broker),
         ...extra,
       });
 
-    /** A fresh proxy per case: a kept-alive connection of an earlier case must not dodge this one's fault. */
-    async function faultyProxy(mode: FaultyProxy['mode']): Promise<FaultyProxy> {
-      const target = new URL(server.url);
-      proxy = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
-      proxy.mode = mode;
-      return proxy;
+    /** The gateway, broken for this case; runs share a process, so kept-alive connections are dropped first. */
+    function faultyProxy(mode: FaultyProxy['mode']): FaultyProxy {
+      gateway.dropConnections();
+      gateway.mode = mode;
+      return gateway;
     }
     const proxiedUrl = (faulty: FaultyProxy) => `http://${faulty.host}:${faulty.port}`;
 
@@ -154,10 +158,12 @@ export function describeFaults(adapter: FaultAdapter): void {
     /** A case through the faulty proxy in `mode`: the run fails with `error`, nothing moves, then recovery. */
     async function throughProxy(fault: 'refused' | 'neverAnswers', mode: FaultyProxy['mode']) {
       await server.deliverLater(fault);
-      const faulty = await faultyProxy(mode);
+      const faulty = faultyProxy(mode);
+      const connectionsBefore = faulty.connections;
       const before = await snapshot();
       const started = Date.now();
-      const result = await exportAll({ [urlKey]: proxiedUrl(faulty) });
+      const result = await exportAll();
+      faulty.mode = 'pass';
       if (fault === 'neverAnswers')
         expect(Date.now() - started).toBeGreaterThanOrEqual(TIMEOUT_S * 1000 - 100);
       await expectFailedRun(database, broker, id, result, {
@@ -165,7 +171,7 @@ export function describeFaults(adapter: FaultAdapter): void {
         status: 'error',
         message: server.messages[fault](faulty.port),
       });
-      expect(faulty.connections).toBeGreaterThan(0);
+      expect(faulty.connections).toBeGreaterThan(connectionsBefore);
       await expectUntouched(before);
       await expectRecovery();
     }
@@ -180,18 +186,22 @@ export function describeFaults(adapter: FaultAdapter): void {
       });
       await writtenDayByDay(database);
       server = await adapter.start({ database, today });
+      const target = new URL(server.url);
+      gateway = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
       broker = await createTestBroker();
       // med-export's own tables, so the first case can read them before its run.
       expect((await runCli(['migrate'], { DATABASE_URL: database.url })).exitCode).toBe(0);
     }, 120_000);
 
-    afterEach(async () => {
+    afterEach(() => {
       server?.afterEach?.();
-      await proxy?.close();
-      proxy = null;
+      gateway.dropConnections();
+      gateway.mode = 'pass';
+      gateway.cutAfterBytes = 0;
     });
 
     afterAll(async () => {
+      await gateway?.close();
       await server?.close();
       await broker?.close();
       await database?.close();
@@ -240,7 +250,7 @@ export function describeFaults(adapter: FaultAdapter): void {
     it('the credentials revoked after a good run: error naming the option to fix, state kept, then delivered', async () => {
       await server.deliverLater('revoked');
       const before = await snapshot();
-      const revoked = server.revokeCredentials();
+      const revoked = server.revokeCredentials(proxiedUrl(gateway));
       const result = await exportAll(revoked.env);
       await expectFailedRun(database, broker, id, result, {
         rowsBefore: before.rowsBefore,
@@ -255,10 +265,11 @@ export function describeFaults(adapter: FaultAdapter): void {
 
     it('the connection cut in the middle of the deliveries: partial, only what was confirmed recorded, then resumed', async () => {
       await server.deliverLater('cut');
-      const faulty = await faultyProxy('cut');
+      const faulty = faultyProxy('cut');
       faulty.cutAfterBytes = server.cut.afterBytes;
       const before = await snapshot();
-      const result = await exportAll({ [urlKey]: proxiedUrl(faulty) });
+      const result = await exportAll();
+      faulty.mode = 'pass';
       const row = await expectFailedRun(database, broker, id, result, {
         rowsBefore: before.rowsBefore,
         status: 'partial',

@@ -20,6 +20,8 @@ export interface FaultyProxy {
   delayMs: number;
   /** Connections accepted so far. */
   connections: number;
+  /** Closes every open connection: a kept-alive one must not dodge the next fault. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,7 @@ export async function startFaultyProxy(target: { host: string; port: number }): 
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
   };
-  const state: Omit<FaultyProxy, 'close' | 'host' | 'port'> = {
+  const state: Omit<FaultyProxy, 'close' | 'dropConnections' | 'host' | 'port'> = {
     mode: 'pass',
     cutAfterBytes: 0,
     delayMs: 0,
@@ -66,6 +68,9 @@ export async function startFaultyProxy(target: { host: string; port: number }): 
   return Object.assign(state, {
     host: '127.0.0.1',
     port,
+    dropConnections: () => {
+      for (const socket of sockets) socket.destroy();
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -30,6 +30,22 @@ export function parisInstant(date: string, time: string): number {
   throw new Error(`${date} ${time} does not exist in Europe/Paris`);
 }
 
+/**
+ * The start of the interval MyElectricalData labels `date label`: its label is the end minus the length on the
+ * naive wall clock (shared/myelectricaldata/README.md, adapters/enedis.py::_shift_timestamps_to_interval_start),
+ * so the start is the end's instant, a repeated autumn time read as its later occurrence, minus the length.
+ */
+export function medIntervalStart(date: string, label: string, minutes: number): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = label.split(':').map(Number) as [number, number];
+  const endWall = Date.UTC(y, m - 1, d, hh, mm + minutes);
+  for (const offset of [1, 2]) {
+    const candidate = endWall - offset * HOUR_MS;
+    if (parisOffsetHours(candidate) === offset) return candidate - minutes * 60_000;
+  }
+  throw new Error(`${date} ${label} ends at a time that does not exist in Europe/Paris`);
+}
+
 export function parisDayStart(date: string): number {
   return parisInstant(date, '00:00');
 }
@@ -141,7 +157,7 @@ export async function expectedStatistics(db: TestDatabase, options: Options): Pr
     for (const row of detailed) {
       const minutes = row.length ? Number(/PT(\d+)M/.exec(row.length)![1]) : 30;
       const wh = (Number(row.value) * minutes) / 60;
-      const hour = Math.floor(parisInstant(row.day, row.start) / HOUR_MS) * HOUR_MS;
+      const hour = Math.floor(medIntervalStart(row.day, row.start, minutes) / HOUR_MS) * HOUR_MS;
       days.add(row.day);
       add(series, all, hour, wh / 1000);
       if (direction !== 'consumption') continue;

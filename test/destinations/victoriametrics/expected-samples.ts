@@ -35,6 +35,23 @@ export function parisInstant(date: string, time: string): number | null {
   return null;
 }
 
+/**
+ * The start of the interval MyElectricalData labels `date label`: its label is the end minus the length on the
+ * naive wall clock (shared/myelectricaldata/README.md, adapters/enedis.py::_shift_timestamps_to_interval_start),
+ * so the start is the end's instant, a repeated autumn time read as its later occurrence, minus the length.
+ */
+export function medIntervalStart(date: string, label: string, minutes: number): number {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const [hour, minute] = label.split(':').map(Number) as [number, number];
+  const end = new Date(Date.UTC(year, month - 1, day, hour, minute + minutes));
+  const endWall = `${end.toISOString().slice(0, 10)} ${end.toISOString().slice(11, 16)}`;
+  for (const offsetHours of [1, 2]) {
+    const candidate = end.getTime() - offsetHours * 3_600_000;
+    if (parisWallClock(candidate) === endWall) return candidate - minutes * 60_000;
+  }
+  throw new Error(`test data ends an interval at a time that does not exist: ${date} ${label}`);
+}
+
 export function parisMidnight(date: string): number {
   return parisInstant(date, '00:00')!;
 }
@@ -127,9 +144,7 @@ export async function expectedDetailed(
   const result = new Map<number, number>();
   for (const row of rows) {
     const minutes = row.length === null ? 30 : Number(/^PT(\d+)M$/.exec(row.length)![1]);
-    const at = parisInstant(row.day, row.start);
-    if (at === null) throw new Error(`test data has a skipped time ${row.day} ${row.start}`);
-    result.set(at, (Number(row.value) * minutes) / 60);
+    result.set(medIntervalStart(row.day, row.start, minutes), (Number(row.value) * minutes) / 60);
   }
   return result;
 }
@@ -146,24 +161,28 @@ export interface ExpectedEcowatt {
   hours: Map<number, number>;
 }
 
-/** The newest signal of each day, limited to days whose last hour is at most `horizonMs`. */
+/**
+ * The newest signal of each day, limited to days whose last hour is at most `horizonMs`. MyElectricalData stores
+ * `periode` in naive UTC (services/rte.py: the signal of 1 December at 30 November 23:00), so the day is the Paris
+ * date of `periode` read as UTC; `values` holds the 24 hourly levels of that local day.
+ */
 export async function expectedEcowatt(db: TestDatabase, horizonMs: number): Promise<ExpectedEcowatt> {
-  const rows = await db.query<{ day: string; dvalue: number; values: { pas: number; hvalue: number }[] }>(
-    `select distinct on (periode::date) to_char(periode, 'YYYY-MM-DD') as day, dvalue, "values"
-     from ecowatt order by periode::date, generation_datetime desc`,
+  const rows = await db.query<{ periode: string; dvalue: number; values: number[] }>(
+    `select to_char(periode, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as periode, dvalue, "values"
+     from ecowatt order by generation_datetime, periode`,
   );
+  const newest = new Map<string, { dvalue: number; values: number[] }>();
+  for (const row of rows) newest.set(parisWallClock(Date.parse(row.periode)).slice(0, 10), row);
   const days = new Map<number, number>();
   const hours = new Map<number, number>();
-  for (const row of rows) {
-    const instants = row.values.map((item) =>
-      parisInstant(row.day, `${String(item.pas).padStart(2, '0')}:00`),
-    );
+  for (const [day, row] of newest) {
+    const instants = row.values.map((_, hour) => parisInstant(day, `${String(hour).padStart(2, '0')}:00`));
     const last = Math.max(...instants.filter((instant): instant is number => instant !== null));
     if (last > horizonMs) continue;
-    days.set(parisMidnight(row.day), Number(row.dvalue));
-    row.values.forEach((item, index) => {
+    days.set(parisMidnight(day), Number(row.dvalue));
+    row.values.forEach((level, index) => {
       const instant = instants[index];
-      if (instant !== null && instant !== undefined) hours.set(instant, Number(item.hvalue));
+      if (instant !== null && instant !== undefined) hours.set(instant, Number(level));
     });
   }
   return { days, hours };

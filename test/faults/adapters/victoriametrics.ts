@@ -150,16 +150,11 @@ export const victoriaMetricsFaults: FaultAdapter = {
         };
       },
 
-      revokeCredentials: () => ({
+      revokeCredentials: (url) => ({
         env: { VICTORIAMETRICS_TOKEN: REVOKED_TOKEN },
         secret: REVOKED_TOKEN,
         // 401, or 400 "cannot find the provided auth token" from older vmauth (Debian 12's)
-        message: [
-          /HTTP 40[01]/,
-          /credentials missing or rejected/,
-          /VICTORIAMETRICS_TOKEN/,
-          new RegExp(writeUrl),
-        ],
+        message: [/HTTP 40[01]/, /credentials missing or rejected/, /VICTORIAMETRICS_TOKEN/, new RegExp(url)],
       }),
 
       cut: {

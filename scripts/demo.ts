@@ -7,20 +7,10 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { parisDate } from '../src/domain/paris-time.js';
 import { destinationManifests } from '../src/destinations/registry.js';
+import { DEMO_SETTINGS } from './demo-settings.js';
 import { demoOptions, generateMedData } from '../test/support/generate-med-data.js';
 import { MED_SCHEMA_SQL } from '../test/support/med-schema.js';
 import { startEmbeddedPostgres } from '../test/support/test-database.js';
-
-/** Settings a destination needs before it can build its payloads; a dry run never connects to them. */
-const DEMO_SETTINGS: Record<string, Record<string, string>> = {
-  mqtt: { MQTT_BROKER: 'mqtt://localhost:1883' },
-  home_assistant: {
-    HOME_ASSISTANT_URL: 'http://homeassistant.local:8123',
-    HOME_ASSISTANT_TOKEN: 'demo-token',
-  },
-  victoriametrics: { VICTORIAMETRICS_URL: 'http://localhost:8428' },
-  jeedom: { JEEDOM_URL: 'http://jeedom.local', JEEDOM_API_KEY: 'demo-api-key' },
-};
 
 const args = ['export', '--all', '--dry-run', ...process.argv.slice(2)];
 const json = args.includes('--json');
@@ -55,8 +45,9 @@ try {
     if (value !== undefined) env[name] = value;
   }
   for (const destination of destinationManifests) {
-    const prefix = destination.envPrefixes[0]!;
-    Object.assign(env, { [`${prefix}_ENABLED`]: 'true' }, DEMO_SETTINGS[destination.id] ?? {});
+    const settings = DEMO_SETTINGS[destination.id];
+    if (!settings) throw new Error(`scripts/demo.ts: give ${destination.id} its DEMO_SETTINGS`);
+    Object.assign(env, { [`${destination.envPrefixes[0]}_ENABLED`]: 'true' }, settings);
   }
   const cli = fileURLToPath(new URL('../bin/med-export.js', import.meta.url));
   say(`$ med-export ${args.join(' ')}`);
@@ -66,7 +57,7 @@ try {
     );
   });
   process.exitCode = exitCode;
-  say(NEXT_STEPS);
+  if (exitCode === 0) say(NEXT_STEPS);
 } finally {
   await embedded.close();
 }

@@ -61,3 +61,12 @@ describe('version', () => {
     expect(VERSION).toBe(pkg.version);
   });
 });
+
+describe('npm run demo', () => {
+  it('gives every registered destination the settings its dry run needs', async () => {
+    const { DEMO_SETTINGS } = await import('../../scripts/demo-settings.js');
+    expect(Object.keys(DEMO_SETTINGS).sort()).toEqual(
+      destinationManifests.map((manifest) => manifest.id).sort(),
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { parisParts, addDays } from '../../src/domain/paris-time.js';
+import { latestStoredDay } from '../../src/domain/med-calendar.js';
 import { DEMO_PDL, demoOptions, generateMedData } from '../support/generate-med-data.js';
 import { createTestBroker } from '../support/test-broker.js';
 import type { TestBroker } from '../support/test-broker.js';
@@ -88,17 +89,12 @@ describe('export --all to MQTT', () => {
       date: latest!.day,
       pdl: PDL,
     });
-    const yesterday = addDays(today, -1);
-    const [yesterdayRow] = await database.query<{ value: number }>(
-      `select value from consumption_data where usage_point_id = $1 and granularity = 'daily' and date = $2::date`,
-      [PDL, yesterday],
-    );
-    expect(payload(`${PDL}/consumption/yesterday`)).toMatchObject({
-      value_wh: yesterdayRow!.value,
-      date: yesterday,
-    });
+    // MyElectricalData stores up to J-2: `…/daily` is that day, with its date, and no `…/yesterday` exists.
+    expect(latest!.day).toBe(latestStoredDay(today));
+    expect(retained.has(`${broker.topicPrefix}/${PDL}/consumption/yesterday`)).toBe(false);
 
-    const month = yesterday.slice(0, 7);
+    // Month to date follows the latest day stored (on the 1st and 2nd of a month, still the month before).
+    const month = latest!.day.slice(0, 7);
     const [monthRow] = await database.query<{ wh: string; days: string }>(
       `select sum(value) as wh, count(*) as days from consumption_data
        where usage_point_id = $1 and granularity = 'daily' and to_char(date, 'YYYY-MM') = $2`,

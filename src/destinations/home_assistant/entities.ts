@@ -38,7 +38,9 @@ const SOURCE = 'myelectricaldata';
 
 /**
  * The entities MyElectricalData's documentation names (`{ep}` the entity prefix): per PDL
- * `sensor.{ep}_{pdl}_consumption_daily|yesterday|monthly|yearly` and `…_production_daily|yesterday|monthly`,
+ * `sensor.{ep}_{pdl}_consumption_daily|yesterday|monthly|yearly` and `…_production_daily|yesterday|monthly`
+ * (`daily` the latest day stored, with its `date`; `yesterday` only when J-1 is stored; month and year those
+ * of the latest day),
  * then `sensor.{ep}_tempo_today|tomorrow`, `sensor.{ep}_tempo_remaining_blue|white|red`,
  * `sensor.{ep}_ecowatt_current|next_hour` and `binary_sensor.{ep}_ecowatt_alert`. Only the kinds asked for.
  */
@@ -60,9 +62,13 @@ export function liveEntities(
       const base = `${prefix}_${pdl.usagePointId}_${direction}`;
       if (kinds.has(`${direction}_daily`)) {
         entities.push(dayEntity(`${base}_daily`, `${direction} latest day`, figures.latest, pdl, device));
-        entities.push(
-          dayEntity(`${base}_yesterday`, `${direction} yesterday`, figures.yesterday, pdl, device),
-        );
+        // Only while J-1 is stored (never on MyElectricalData, which stores up to J-2): an entity that would
+        // stay unknown forever is not created, and the pass removes it when the day is no longer yesterday.
+        if (figures.yesterday) {
+          entities.push(
+            dayEntity(`${base}_yesterday`, `${direction} yesterday`, figures.yesterday, pdl, device),
+          );
+        }
       }
       if (kinds.has(`${direction}_monthly`)) {
         entities.push(

@@ -58,6 +58,7 @@ export function energyCommands(direction: EnergyDirection): CommandDefinition[] 
         repeat: 'always',
         ...kwh,
       },
+      // Only created while J-1 is stored (encode.ts, equipmentDefinitions): never on MyElectricalData's J-2 data.
       { logicalId: `${direction}_yesterday`, name: `${label} hier`, repeat: 'always', ...kwh },
     ]),
     ...commandsOf(`${direction}_monthly`, [
@@ -78,6 +79,23 @@ export function energyCommands(direction: EnergyDirection): CommandDefinition[] 
     ]),
   ];
 }
+
+export const EUR_DECIMALS = 3;
+
+const eur = { subType: 'numeric', unit: '€', round: EUR_DECIMALS, historized: true } as const;
+
+/**
+ * The consumption's cost as on the bill (engines/current-values/day-costs.ts): each day's at its date, like the
+ * daily energy, and the month's so far at the first of its month, like the month's energy.
+ */
+export const COST_COMMANDS: readonly CommandDefinition[] = [
+  ...commandsOf('consumption_daily', [
+    { logicalId: 'consumption_cost_daily', name: 'Coût journalier', repeat: 'always', ...eur },
+  ]),
+  ...commandsOf('consumption_monthly', [
+    { logicalId: 'consumption_cost_month', name: 'Coût mois en cours', repeat: 'never', ...eur },
+  ]),
+];
 
 const remainingDays = { subType: 'numeric', unit: 'j', round: 0, repeat: 'never' } as const;
 
@@ -106,6 +124,7 @@ export const ECOWATT_COMMANDS: readonly CommandDefinition[] = commandsOf('ecowat
 export const ALL_COMMAND_KEYS: readonly string[] = [
   ...energyCommands('consumption'),
   ...energyCommands('production'),
+  ...COST_COMMANDS,
   ...TEMPO_COMMANDS,
   ...ECOWATT_COMMANDS,
 ].map((command) => command.logicalId);

@@ -24,6 +24,7 @@ export async function dryRun(
   mapping: Record<string, number>,
   state: JeedomState,
   current: CurrentValues,
+  costInputs: Pick<Parameters<typeof planEvents>[0], 'costs' | 'tempoRepairs'>,
 ): Promise<ExportOutcome> {
   const endpoint = displayUrl(apiEndpoint(ctx.config.url));
   const payloads: Payload[] = [];
@@ -70,6 +71,7 @@ export async function dryRun(
     current,
     changes: ctx.changes,
     state,
+    ...costInputs,
   });
   let records = 0;
   const values: Record<string, number> = {};

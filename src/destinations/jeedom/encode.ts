@@ -6,7 +6,14 @@ import { whToKwh } from '../../domain/units.js';
 import type { DataKind } from '../../domain/vocabulary.js';
 import type { DailyRow, MonthlyTotal, Pdl, TempoDay } from '../../query/types.js';
 import type { CommandDefinition } from './commands.js';
-import { ECOWATT_COMMANDS, KWH_DECIMALS, TEMPO_COMMANDS, energyCommands } from './commands.js';
+import {
+  COST_COMMANDS,
+  ECOWATT_COMMANDS,
+  EUR_DECIMALS,
+  KWH_DECIMALS,
+  TEMPO_COMMANDS,
+  energyCommands,
+} from './commands.js';
 
 /**
  * What med-export creates in Jeedom (virtual equipments and their info commands) and the values it sends,
@@ -71,20 +78,36 @@ export function commandKey(
   return `${equipment.key}/${command.logicalId}`;
 }
 
+/** What the database holds that decides whether some commands exist. */
+export interface StoredData {
+  /** `{pdl}/{direction}` whose J-1 is not stored: no `…_yesterday` command (it would stay empty forever). */
+  withoutYesterday?: ReadonlySet<string>;
+  /** PDLs whose consumption costs add up to the bill (day-costs.ts, billsCosts): the cost commands. */
+  costed?: ReadonlySet<string>;
+}
+
 /**
- * The equipments and commands the exported data kinds need: one equipment per PDL (its consumption and
+ * The equipments and commands the exported data kinds need: one equipment per PDL (its consumption, cost and
  * production commands), one for Tempo, one for EcoWatt. Equipments without any command are left out.
  */
 export function equipmentDefinitions(
   pdls: readonly Pdl[],
   kinds: ReadonlySet<DataKind>,
+  stored: StoredData = {},
 ): EquipmentDefinition[] {
   const names = pdlEquipmentNames(pdls);
   const definitions: EquipmentDefinition[] = [];
   for (const pdl of pdls) {
+    const energy = (direction: 'consumption' | 'production') =>
+      energyCommands(direction).filter(
+        (command) =>
+          command.logicalId !== `${direction}_yesterday` ||
+          !stored.withoutYesterday?.has(`${pdl.usagePointId}/${direction}`),
+      );
     const commands = [
-      ...(pdl.hasConsumption ? energyCommands('consumption') : []),
-      ...(pdl.hasProduction ? energyCommands('production') : []),
+      ...(pdl.hasConsumption ? energy('consumption') : []),
+      ...(pdl.hasConsumption && stored.costed?.has(pdl.usagePointId) ? COST_COMMANDS : []),
+      ...(pdl.hasProduction ? energy('production') : []),
     ].filter((command) => kinds.has(command.kind));
     definitions.push({
       key: `pdl:${pdl.usagePointId}`,
@@ -200,6 +223,18 @@ export function dayDatetime(date: string): string {
 
 export function kwh(wh: number): number {
   return whToKwh(wh, KWH_DECIMALS);
+}
+
+export function euros(value: number): number {
+  const factor = 10 ** EUR_DECIMALS;
+  return Math.round(value * factor) / factor || 0;
+}
+
+/** Costs (day-costs.ts) as events at their day or the first of their month, oldest first. */
+export function costEvents(costs: readonly { date: string; costEur: number }[]): JeedomEvent[] {
+  return [...costs]
+    .sort((a, b) => a.date.localeCompare(b.date))
+    .map((cost) => ({ value: euros(cost.costEur), datetime: dayDatetime(cost.date) }));
 }
 
 /** Daily energies as events at their day, oldest first; unusable rows are counted in `skipped`. */

@@ -31,6 +31,7 @@ export function detailsOf(
     backfilled: tally.backfilled,
     ...(plan && plan.skipped.total > 0 ? { skipped: plan.skipped.toJSON() } : {}),
     ...(plan && plan.missing.length > 0 ? { missing: plan.missing } : {}),
+    ...(plan && Object.keys(plan.costs).length > 0 ? { costs: plan.costs } : {}),
     ...(sync.warnings.length > 0 ? { warnings: sync.warnings } : {}),
   };
 }

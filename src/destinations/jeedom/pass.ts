@@ -1,4 +1,10 @@
 import { collectCurrentValues } from '../../engines/current-values/current-values.js';
+import type { CurrentValues } from '../../engines/current-values/current-values.js';
+import { billsCosts } from '../../engines/current-values/day-costs.js';
+import { loadPdlCosts } from '../../engines/costs/pdl-costs.js';
+import type { PdlCosts } from '../../engines/costs/pdl-costs.js';
+import { tempoRepairDates } from '../../engines/costs/tempo-repair.js';
+import type { Pdl } from '../../query/types.js';
 import { DeliveryError } from '../../contract/destination.js';
 import type { ExportContext, ExportOutcome } from '../../contract/destination.js';
 import { createJeedomClient } from './client.js';
@@ -7,6 +13,7 @@ import type { JeedomConfig } from './config.js';
 import { dryRun } from './dry-run.js';
 import { describeError } from './rpc-errors.js';
 import { equipmentDefinitions } from './encode.js';
+import type { StoredData } from './encode.js';
 import { detailsOf, emptyTally } from './outcome-details.js';
 import type { Tally } from './outcome-details.js';
 import type { CommandPlan } from './plan-events.js';
@@ -65,14 +72,41 @@ function summaryOf(
   return `${records} values to ${commands} Jeedom command(s) at ${endpoint}${changes.length > 0 ? ` (${changes.join(', ')})` : ''}`;
 }
 
+/**
+ * The costed PDLs' costs (only when a consumption daily or monthly kind is exported), and what the database
+ * holds that decides which commands exist.
+ */
+async function storedData(
+  ctx: ExportContext<JeedomConfig>,
+  pdls: readonly Pdl[],
+  current: CurrentValues,
+): Promise<{ stored: StoredData; costs: Map<string, PdlCosts> }> {
+  const costs = new Map<string, PdlCosts>();
+  if (ctx.exportData.has('consumption_daily') || ctx.exportData.has('consumption_monthly')) {
+    for (const pdl of pdls) {
+      if (!pdl.hasConsumption) continue;
+      const loaded = await loadPdlCosts(ctx.query, ctx.settings, pdl);
+      if (billsCosts(loaded)) costs.set(pdl.usagePointId, loaded);
+    }
+  }
+  const withoutYesterday = new Set<string>();
+  for (const { pdl, consumption, production } of current.pdls) {
+    if (!consumption?.yesterday) withoutYesterday.add(`${pdl.usagePointId}/consumption`);
+    if (!production?.yesterday) withoutYesterday.add(`${pdl.usagePointId}/production`);
+  }
+  return { stored: { withoutYesterday, costed: new Set(costs.keys()) }, costs };
+}
+
 /** One export pass: find or create the equipments and commands, then send what changed (everything the first time). */
 export async function exportToJeedom(ctx: ExportContext<JeedomConfig>): Promise<ExportOutcome> {
   const { config, query, now } = ctx;
   const state = readJeedomState(ctx.state);
   const pdls = await query.listPdls(ctx.settings.pdls);
-  const definitions = equipmentDefinitions(pdls, ctx.exportData);
   const mapping = mappingOf(config);
   const current = await collectCurrentValues(query, pdls, now);
+  const { stored, costs } = await storedData(ctx, pdls, current);
+  const definitions = equipmentDefinitions(pdls, ctx.exportData, stored);
+  const costInputs = { costs, tempoRepairs: await tempoRepairDates(query, ctx.changes.changedSince) };
   if (definitions.length === 0) {
     return {
       records: 0,
@@ -82,7 +116,7 @@ export async function exportToJeedom(ctx: ExportContext<JeedomConfig>): Promise<
       payloads: [],
     };
   }
-  if (ctx.dryRun) return dryRun(ctx, pdls, definitions, mapping, state, current);
+  if (ctx.dryRun) return dryRun(ctx, pdls, definitions, mapping, state, current, costInputs);
 
   const client = await createJeedomClient({
     ...clientOptionsOf(config, ctx.log),
@@ -127,6 +161,7 @@ export async function exportToJeedom(ctx: ExportContext<JeedomConfig>): Promise<
       current,
       changes: ctx.changes,
       state: working,
+      ...costInputs,
     });
     const pending = plans.reduce((sum, plan) => sum + plan.events.length, 0);
     if (pending > 0)

@@ -4,9 +4,15 @@ import { frenchColor } from '../../domain/tempo.js';
 import type { MonthlyTotal, QueryLayer } from '../../query/types.js';
 import type { EnergyDirection } from '../../domain/vocabulary.js';
 import type { CurrentValues } from '../../engines/current-values/current-values.js';
+import { dailyCosts, monthCost } from '../../engines/current-values/day-costs.js';
+import type { DayCost } from '../../engines/current-values/day-costs.js';
+import type { PdlCosts } from '../../engines/costs/pdl-costs.js';
+import { costReportDetails } from '../../engines/costs/cost-details.js';
+import { mergeDates } from '../../engines/costs/tempo-repair.js';
 import type { ChangeWindow } from '../../contract/destination.js';
 import type { JeedomEvent } from './encode.js';
 import {
+  costEvents,
   dailyEvents,
   dayDatetime,
   endWithLatest,
@@ -48,8 +54,10 @@ export interface CommandPlan {
 
 export interface PlanReport {
   skipped: SkipCounter;
-  /** Values that could not be sent for lack of data, e.g. `pdl:123/consumption_yesterday`. */
+  /** Values that could not be sent for lack of data, e.g. `pdl:123/ecowatt_level`. */
   missing: string[];
+  /** By PDL, what its costs could not use fully (costReportDetails). */
+  costs: Record<string, unknown>;
 }
 
 /**
@@ -128,6 +136,61 @@ async function energyEvents(
   return periods ? endWithLatest(yearEvents(totals, periods.years), all.at(-1)) : all;
 }
 
+/**
+ * The consumption costs of one PDL from the first day a window needs (the first of its month, for whole
+ * months), computed once for both cost commands.
+ */
+class CostDays {
+  private readonly cache = new Map<string, Promise<DayCost[]>>();
+
+  constructor(
+    private readonly query: QueryLayer,
+    private readonly report: PlanReport,
+  ) {}
+
+  of(costs: PdlCosts, usagePointId: string, from: string | undefined): Promise<DayCost[]> {
+    const key = `${usagePointId}:${from ?? ''}`;
+    let days = this.cache.get(key);
+    if (!days) {
+      days = dailyCosts(this.query, costs, usagePointId, from ? { from } : {}).then((result) => {
+        const said = costReportDetails(result.report);
+        if (said) this.report.costs[usagePointId] = said;
+        return result.days;
+      });
+      this.cache.set(key, days);
+    }
+    return days;
+  }
+}
+
+/** The daily or monthly cost events of one PDL for a window of changes, the newest value last. */
+async function costEventsOf(
+  costDays: CostDays,
+  costs: PdlCosts,
+  usagePointId: string,
+  logicalId: string,
+  window: Window,
+): Promise<JeedomEvent[]> {
+  const first = window.kind === 'from' ? window.from : window.kind === 'days' ? window.first : undefined;
+  // Both commands read from the first of the month, so that they share one pass over the load curve.
+  const days = await costDays.of(costs, usagePointId, first ? `${first.slice(0, 7)}-01` : undefined);
+  if (logicalId === 'consumption_cost_daily') {
+    const all = costEvents(days);
+    if (window.kind === 'all') return all;
+    if (window.kind === 'from') return costEvents(days.filter((day) => day.date >= window.from));
+    return endWithLatest(costEvents(days.filter((day) => window.days.has(day.date))), all.at(-1));
+  }
+  const months = [...new Set(days.map((day) => day.date.slice(0, 7)))];
+  const totals = months.flatMap((month) => {
+    const cost = monthCost(days, month);
+    return cost ? [{ date: `${month}-01`, costEur: cost.costEur }] : [];
+  });
+  const all = costEvents(totals);
+  if (window.kind !== 'days') return all;
+  const touched = periodsOf(window.days).months;
+  return endWithLatest(costEvents(totals.filter((total) => touched.has(total.date.slice(0, 7)))), all.at(-1));
+}
+
 /** Plans every target's events from the MyElectricalData database, sending only what changed. */
 export async function planEvents(options: {
   query: QueryLayer;
@@ -135,10 +198,15 @@ export async function planEvents(options: {
   current: CurrentValues;
   changes: ChangeWindow;
   state: JeedomState;
+  /** Costed PDLs' costs (day-costs.ts, billsCosts), by PDL. */
+  costs?: ReadonlyMap<string, PdlCosts>;
+  /** Energy days whose Tempo colour arrived or changed since the last run (tempoRepairDates). */
+  tempoRepairs?: readonly string[];
 }): Promise<{ plans: CommandPlan[]; report: PlanReport }> {
   const { query, targets, current, changes, state } = options;
-  const report: PlanReport = { skipped: new SkipCounter(), missing: [] };
+  const report: PlanReport = { skipped: new SkipCounter(), missing: [], costs: {} };
   const changed = new ChangedDays(query, changes);
+  const costDays = new CostDays(query, report);
   const resendFrom = changes.resendFrom;
   const plans: CommandPlan[] = [];
 
@@ -166,6 +234,22 @@ export async function planEvents(options: {
             yesterday ? { value: kwh(yesterday.wh), datetime: dayDatetime(yesterday.date) } : null,
           ),
         );
+        continue;
+      }
+      const costs = logicalId.startsWith('consumption_cost_') ? options.costs?.get(usagePointId) : undefined;
+      if (costs) {
+        let window = target.backfill ? ALL : await changed.of(direction, usagePointId);
+        // A Tempo colour that arrived or changed moves its days' cost from one tariff's price to another's.
+        const repairs = costs.offerType === 'TEMPO' ? (options.tempoRepairs ?? []) : [];
+        if (window.kind === 'days' && repairs.length > 0) {
+          const days = mergeDates([...window.days].sort(), repairs);
+          window = { kind: 'days', days: new Set(days), first: days[0]! };
+        }
+        const empty = window.kind === 'days' && window.days.size === 0;
+        plans.push({
+          target,
+          events: empty ? [] : await costEventsOf(costDays, costs, usagePointId, logicalId, window),
+        });
         continue;
       }
       const window = target.backfill ? ALL : await changed.of(direction, usagePointId);

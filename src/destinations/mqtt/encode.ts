@@ -7,6 +7,7 @@ import type {
   PeriodEnergy,
 } from '../../engines/current-values/current-values.js';
 import type { DataKind } from '../../domain/vocabulary.js';
+import type { CostFigures, DayCost, PeriodCost } from '../../engines/current-values/day-costs.js';
 
 export interface MqttMessage {
   topic: string;
@@ -21,6 +22,15 @@ export interface DetailedCurve {
   intervals: { start: string; minutes: number; watts: number; wh: number }[];
 }
 
+/**
+ * The consumption costs of a PDL whose offer adds up to the bill (engines/current-values/day-costs.ts): the
+ * days of the latest day's month that have a load curve, and that month to date.
+ */
+export interface CurrentCosts {
+  days: ReadonlyMap<string, DayCost>;
+  month: PeriodCost | null;
+}
+
 /** The messages of one pass, in publication order; only the kinds asked for. */
 export function buildMqttMessages(
   values: CurrentValues,
@@ -28,6 +38,7 @@ export function buildMqttMessages(
   kinds: ReadonlySet<DataKind>,
   prefix: string,
   now: Date,
+  costs: ReadonlyMap<string, CurrentCosts> = new Map(),
 ): MqttMessage[] {
   const timestamp = now.toISOString();
   const messages: MqttMessage[] = [];
@@ -39,13 +50,19 @@ export function buildMqttMessages(
     ] as const;
     for (const [direction, figures] of directions) {
       if (!figures) continue;
+      const pdlCosts = direction === 'consumption' ? costs.get(pdl.usagePointId) : undefined;
       if (kinds.has(`${direction}_daily`)) {
-        messages.push(...dailyMessages(`${base}/${direction}`, figures, pdl.usagePointId, timestamp));
+        messages.push(
+          ...dailyMessages(`${base}/${direction}`, figures, pdl.usagePointId, timestamp, pdlCosts),
+        );
       }
       if (kinds.has(`${direction}_monthly`) && figures.month) {
         messages.push({
           topic: `${base}/${direction}/monthly`,
-          payload: monthPayload(figures.month, pdl.usagePointId, timestamp),
+          payload: {
+            ...monthPayload(figures.month, pdl.usagePointId, timestamp),
+            ...(pdlCosts ? monthCostFields(pdlCosts.month, figures.month.period) : {}),
+          },
         });
       }
     }
@@ -82,18 +99,69 @@ export function buildMqttMessages(
   return messages;
 }
 
-function dailyMessages(base: string, figures: EnergyFigures, pdl: string, timestamp: string): MqttMessage[] {
+/** `…/daily`: the latest day stored (J-2 on MyElectricalData); `…/yesterday` only when J-1 is stored. */
+function dailyMessages(
+  base: string,
+  figures: EnergyFigures,
+  pdl: string,
+  timestamp: string,
+  costs: CurrentCosts | undefined,
+): MqttMessage[] {
   const messages: MqttMessage[] = [];
-  if (figures.latest)
-    messages.push({ topic: `${base}/daily`, payload: dayPayload(figures.latest, pdl, timestamp) });
-  if (figures.yesterday) {
-    messages.push({ topic: `${base}/yesterday`, payload: dayPayload(figures.yesterday, pdl, timestamp) });
+  for (const [topic, day] of [
+    ['daily', figures.latest],
+    ['yesterday', figures.yesterday],
+  ] as const) {
+    if (!day) continue;
+    messages.push({
+      topic: `${base}/${topic}`,
+      payload: {
+        ...dayPayload(day, pdl, timestamp),
+        ...(costs ? costFields(costs.days.get(day.date) ?? null) : {}),
+      },
+    });
   }
   return messages;
 }
 
 function dayPayload(day: DayEnergy, pdl: string, timestamp: string) {
   return { value: whToKwh(day.wh), unit: 'kWh', value_wh: day.wh, date: day.date, pdl, timestamp };
+}
+
+/** € to the micro-euro, as Home Assistant's cost statistics. */
+function euros(value: number): number {
+  return Math.round(value * 1e6) / 1e6 || 0;
+}
+
+/**
+ * `cost_eur` (the bill's total: energy at the price valid at each half-hour + the subscription's share),
+ * `energy_cost_eur`, `subscription_eur` and `tariffs` (energy and cost per tariff); `cost_eur: null` for a day
+ * without a load curve to cost.
+ */
+function costFields(cost: CostFigures | null): Record<string, unknown> {
+  if (!cost) return { cost_eur: null };
+  return {
+    cost_eur: euros(cost.costEur),
+    energy_cost_eur: euros(cost.energyCostEur),
+    subscription_eur: cost.subscriptionEur === null ? null : euros(cost.subscriptionEur),
+    tariffs: Object.fromEntries(
+      cost.tariffs.map((amount) => [
+        amount.tariff,
+        {
+          value: whToKwh(amount.wh),
+          value_wh: amount.wh,
+          cost_eur: amount.costEur === null ? null : euros(amount.costEur),
+        },
+      ]),
+    ),
+    ...(cost.awaitingWh > 0 ? { awaiting_tempo_colour_wh: cost.awaitingWh } : {}),
+  };
+}
+
+/** The month's cost fields, with `cost_days`: the days of the month costed (those with a load curve). */
+function monthCostFields(cost: PeriodCost | null, month: string): Record<string, unknown> {
+  const inMonth = cost?.period === month ? cost : null;
+  return { ...costFields(inMonth), cost_days: inMonth?.days ?? 0 };
 }
 
 function monthPayload(month: PeriodEnergy, pdl: string, timestamp: string) {

@@ -7,7 +7,8 @@ import type { EnergyDirection, TempoColorCode } from '../../domain/vocabulary.js
 
 /**
  * "Now" values shared by the destinations that show current figures (MQTT topics, Home Assistant entities,
- * Jeedom commands): latest day, yesterday, month and year to date, Tempo and EcoWatt.
+ * Jeedom commands): the latest day stored (J-2 on MyElectricalData) with its date, yesterday only when that day
+ * is stored, the month and year of the latest day to date, Tempo and EcoWatt.
  */
 
 export interface DayEnergy {
@@ -25,7 +26,9 @@ export interface PeriodEnergy {
 }
 
 export interface EnergyFigures {
+  /** The newest day stored: J-2 on a MyElectricalData database. */
   latest: DayEnergy | null;
+  /** J-1, only when it is stored (MyElectricalData normally has it a day later, when it is no longer J-1). */
   yesterday: DayEnergy | null;
   month: PeriodEnergy | null;
   year: PeriodEnergy | null;
@@ -95,7 +98,7 @@ async function energyFigures(
   usagePointId: string,
   today: string,
 ): Promise<EnergyFigures> {
-  // 400 days reach back past the start of the year of yesterday and find a latest day after a long gap.
+  // 400 days reach back past the start of the year of the latest day and find it after a long gap.
   const rows = await query.dailyRows(direction, usagePointId, { from: addDays(today, -400), to: today });
   let skipped = 0;
   const days: DayEnergy[] = [];
@@ -104,14 +107,16 @@ async function energyFigures(
     if (reading.ok) days.push({ date: reading.date, wh: reading.wh });
     else skipped += 1;
   }
-  const latest = days.at(-1);
+  const latest = days.at(-1) ?? null;
   const yesterday = addDays(today, -1);
-  // Month and year "to date" cover the period of the latest complete day (yesterday): on the 1st of a month
-  // the current month has no data yet, and an empty figure would hide last month's total.
-  const monthStart = firstDayOfMonth(yesterday);
-  const yearStart = firstDayOfYear(yesterday);
+  if (!latest) return { latest, yesterday: null, month: null, year: null, skipped };
+  // Month and year "to date" cover the period of the latest day stored: MyElectricalData stores up to J-2
+  // (domain/med-calendar.ts, latestStoredDay), so on the 1st and 2nd of a month the current month has no data
+  // yet, and an empty figure would hide last month's total.
+  const monthStart = firstDayOfMonth(latest.date);
+  const yearStart = firstDayOfYear(latest.date);
   return {
-    latest: latest ?? null,
+    latest,
     yesterday: days.find((day) => day.date === yesterday) ?? null,
     month: period(days, monthStart, monthStart.slice(0, 7)),
     year: period(days, yearStart, yearStart.slice(0, 4)),

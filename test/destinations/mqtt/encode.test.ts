@@ -119,3 +119,69 @@ describe('buildMqttMessages', () => {
     });
   });
 });
+
+describe('buildMqttMessages on J-2 data, with costs', () => {
+  // MyElectricalData on 2024-01-16 holds up to 2024-01-14: no yesterday.
+  const j2: CurrentValues = {
+    ...values,
+    pdls: [
+      {
+        pdl,
+        consumption: {
+          latest: { date: '2024-01-14', wh: 10_000 },
+          yesterday: null,
+          month: { period: '2024-01', start: '2024-01-01', wh: 140_000, days: 14 },
+          year: null,
+          skipped: 0,
+        },
+        production: null,
+      },
+    ],
+  };
+  const day = {
+    date: '2024-01-14',
+    wh: 10_000,
+    energyCostEur: 2.1234567,
+    subscriptionEur: 0.5,
+    costEur: 2.6234567,
+    tariffs: [
+      { tariff: 'hc' as const, wh: 4000, costEur: 0.8 },
+      { tariff: 'hp' as const, wh: 6000, costEur: null },
+    ],
+    awaitingWh: 0,
+  };
+  const costs = new Map([
+    [pdl.usagePointId, { days: new Map([[day.date, day]]), month: { ...day, period: '2024-01', days: 1 } }],
+  ]);
+  const byTopic = new Map(
+    buildMqttMessages(j2, [], everything, 'med', now, costs).map((message) => [
+      message.topic,
+      message.payload,
+    ]),
+  );
+
+  it('publishes the latest day with its date and no yesterday topic', () => {
+    expect(byTopic.get('med/11111111111111/consumption/daily')).toMatchObject({
+      date: '2024-01-14',
+      value: 10,
+    });
+    expect(byTopic.has('med/11111111111111/consumption/yesterday')).toBe(false);
+  });
+
+  it('adds cost_eur, the subscription and each tariff, null where a tariff had no price', () => {
+    expect(byTopic.get('med/11111111111111/consumption/daily')).toMatchObject({
+      cost_eur: 2.623457,
+      energy_cost_eur: 2.123457,
+      subscription_eur: 0.5,
+      tariffs: {
+        hc: { value: 4, value_wh: 4000, cost_eur: 0.8 },
+        hp: { value: 6, value_wh: 6000, cost_eur: null },
+      },
+    });
+    expect(byTopic.get('med/11111111111111/consumption/monthly')).toMatchObject({
+      month: '2024-01',
+      cost_eur: 2.623457,
+      cost_days: 1,
+    });
+  });
+});

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import './pglite-message-groups.js';
 import pg from 'pg';
 import { medSchemaSql, testSchemaShape } from './med-schema.js';
 import type { MedSchemaShape } from './med-schema.js';

@@ -140,7 +140,8 @@ export async function createCostFixture(): Promise<CostFixture> {
   };
 }
 
-async function expectedCosts(db: TestDatabase, pdl: string): Promise<ExpectedCosts> {
+/** What a PDL's selected offer (with its price history) makes of its load curve. */
+export async function expectedCosts(db: TestDatabase, pdl: string): Promise<ExpectedCosts> {
   const [info] = await db.query<{ offer_type: string; name: string }>(
     `select o.offer_type, o.name from pdls p join energy_offers o on o.id = p.selected_offer_id where usage_point_id = $1`,
     [pdl],

@@ -59,6 +59,12 @@ describe.skipIf(!influxdbAvailable)(`the Grafana dashboard's InfluxQL against ${
           watts: 600,
           wh: 300,
         }),
+        ...(['tariff_energy', 'cost'] as const).map((measurement) => ({
+          measurement,
+          tags: { pdl: PDL, tariff: 'red_hp', granularity: 'daily' },
+          fields: measurement === 'cost' ? { eur: 0.7562 } : { energy_wh: 1000 },
+          timestampMs: parisLocalToUtcMs('2024-07-01', '00:00'),
+        })),
         tempoPoint({ date: '2024-07-01', color: 'RED' }),
         tempoPoint({ date: '2024-07-02', color: 'BLUE' }),
         ...ecowattPoints({

@@ -9,6 +9,7 @@ import {
   monthlyPoint,
   tempoPoint,
 } from '../../../src/destinations/influxdb/encode.js';
+import type { Point } from '../../../src/destinations/influxdb/encode.js';
 import { parisLocalToUtcMs } from '../../../src/domain/index.js';
 import { backendTitle, influxdbAvailable, startInfluxdb } from './influxdb-server.js';
 import type { InfluxUnderTest } from './influxdb-server.js';
@@ -59,7 +60,7 @@ describe.skipIf(!influxdbAvailable)(`the Grafana dashboard's InfluxQL against ${
           watts: 600,
           wh: 300,
         }),
-        ...(['tariff_energy', 'cost'] as const).map((measurement) => ({
+        ...(['tariff_energy', 'cost'] as const).map((measurement): Point => ({
           measurement,
           tags: { pdl: PDL, tariff: 'red_hp', granularity: 'daily' },
           fields: measurement === 'cost' ? { eur: 0.7562 } : { energy_wh: 1000 },

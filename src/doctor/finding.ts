@@ -13,6 +13,8 @@ export interface Finding {
     | 'unknown_pricing_option'
     | 'selected_offer_missing'
     | 'offer_without_price'
+    | 'unsplit_offer'
+    | 'before_oldest_price'
     | 'duplicate_daily_rows'
     | 'export_collision';
   usagePointId?: string;

@@ -1,12 +1,20 @@
 import { BILLING_RULES, normalizeOfferType } from '../domain/offer-types.js';
 import type { BillingRule } from '../domain/offer-types.js';
-import { unitPriceOf } from '../domain/offer-prices.js';
+import { NO_CONFIGURED_PRICES, unitPriceOf } from '../domain/offer-prices.js';
+import type { ConfiguredPrices } from '../domain/offer-prices.js';
 import { parseOffpeakHours } from '../domain/offpeak-hours.js';
 import type { OfferPriceHistory, Pdl } from '../query/types.js';
 import type { Finding } from './finding.js';
 
-/** A PDL's contract as MyElectricalData stores it: off-peak hours, pricing option, selected offer. */
-export function checkContract(pdl: Pdl, offer: OfferPriceHistory | null | undefined): Finding[] {
+/**
+ * A PDL's contract as MyElectricalData stores it: off-peak hours, pricing option, selected offer, and the
+ * tariffs its newest prices leave unpriced that the configured prices (MED_PRICES) do not price either.
+ */
+export function checkContract(
+  pdl: Pdl,
+  offer: OfferPriceHistory | null | undefined,
+  configured: ConfiguredPrices = NO_CONFIGURED_PRICES,
+): Finding[] {
   const usagePointId = pdl.usagePointId;
   const findings: Finding[] = [];
   const option = normalizeOfferType(pdl.pricingOption);
@@ -43,16 +51,20 @@ export function checkContract(pdl: Pdl, offer: OfferPriceHistory | null | undefi
   if (newest && offerType) {
     const rules: readonly BillingRule[] = Object.values(BILLING_RULES[offerType]);
     const unpriced = [
-      ...new Set(rules.filter((rule) => unitPriceOf(rule, newest) === null).map((rule) => rule.tariff)),
+      ...new Set(
+        rules
+          .filter((rule) => unitPriceOf(rule, newest) === null)
+          .map((rule) => rule.tariff)
+          .filter((tariff) => configured.byTariff[tariff] === undefined),
+      ),
     ];
     if (unpriced.length > 0) {
       findings.push({
         code: 'offer_without_price',
         usagePointId,
         message: `the selected offer "${offer!.name}" has no price for ${unpriced.join(', ')}`,
-        meaning: `costs of ${unpriced.join(', ')} energy are not exported (the energy is), unless MED_PRICES gives them`,
-        action:
-          'select an offer with every price in MyElectricalData, complete that offer, or set MED_PRICES',
+        meaning: `costs of ${unpriced.join(', ')} energy are not exported (the energy is): MED_PRICES has no price for ${unpriced.length > 1 ? 'them' : 'it'} either`,
+        action: `select an offer with every price in MyElectricalData, complete that offer, or set MED_PRICES (e.g. {"${unpriced[0]}": 0.2})`,
       });
     }
   }

@@ -88,9 +88,22 @@ export interface CostAggregatorOptions {
   bucket: 'hour' | 'day';
 }
 
+/** How one interval was billed (see CostAggregator.latest). */
+export interface IntervalCharge {
+  /** Null while its day awaits its Tempo colour (Zen Flex type), and for an offer that cannot be split. */
+  tariff: TariffPeriod | null;
+  /** € of the interval's energy; null when its tariff has no price (or it has no tariff). */
+  cost: number | null;
+}
+
 export interface CostAggregator {
   /** A half-hour (or any interval) starting at `startMs` with `wh` of energy. */
   add(startMs: number, wh: number): void;
+  /**
+   * How the latest `add` billed its interval, for a destination that writes each half-hour: one object,
+   * overwritten by every `add` (no object per interval), so read it before the next.
+   */
+  readonly latest: Readonly<IntervalCharge>;
   /** Buckets that ended before the latest one added to, in order; they are handed out once. */
   takeCompleted(): CostBucket[];
   /** Every bucket not yet handed out, in order. */
@@ -125,6 +138,7 @@ export function createCostAggregator(options: CostAggregatorOptions): CostAggreg
   const awaitingDays = new Set<string>();
   const unpriced = new Set<TariffPeriod>();
   const configuredUsed = new Set<TariffPeriod>();
+  const latest: IntervalCharge = { tariff: null, cost: null };
 
   const startsAfter = (index: number) => prices.entries[index + 1]?.fromMs ?? Infinity;
 
@@ -218,7 +232,11 @@ export function createCostAggregator(options: CostAggregatorOptions): CostAggreg
   };
 
   return {
+    latest,
+
     add(startMs, wh) {
+      latest.tariff = null;
+      latest.cost = null;
       if (!day || startMs < day.startMs || startMs >= day.endMs) day = parisDayAt(startMs);
       const bucketStart = options.bucket === 'hour' ? floorToHourMs(startMs) : day.startMs;
       const bucket = open.get(bucketStart) ?? openBucket(bucketStart, day);
@@ -240,6 +258,7 @@ export function createCostAggregator(options: CostAggregatorOptions): CostAggreg
         bucket.amounts.set(billing.tariff, amount);
       }
       amount.wh += wh;
+      latest.tariff = billing.tariff;
       const price = priceOf(billing, startMs);
       if (price === null) {
         amount.unpricedWh += wh;
@@ -248,6 +267,7 @@ export function createCostAggregator(options: CostAggregatorOptions): CostAggreg
       }
       if (price.configured) configuredUsed.add(billing.tariff);
       const cost = energyCost(wh, price.price);
+      latest.cost = cost;
       amount.cost += cost;
       bucket.energyCost += cost;
     },

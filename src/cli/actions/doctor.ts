@@ -26,6 +26,7 @@ export async function doctorAction(
       query: createQueryLayer(session.db),
       health: createHealthQueries(session.db),
       targets,
+      settings: config.settings,
       today: parisDate(new Date()),
     });
   } finally {

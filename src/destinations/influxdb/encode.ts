@@ -6,6 +6,7 @@ import {
   parseHourlyLevels,
 } from '../../domain/index.js';
 import type { DailyEnergy, IntervalReading } from '../../domain/index.js';
+import type { TariffPeriod } from '../../domain/offer-types.js';
 import type { EnergyDirection, TempoColorCode } from '../../domain/vocabulary.js';
 import type { EcowattDay, MonthlyTotal, Pdl, TempoDay } from '../../query/types.js';
 import type {
@@ -14,6 +15,8 @@ import type {
   EnergyType,
   LineFormat,
   Sample,
+  TariffGranularity,
+  TariffSeries,
 } from '../../engines/timeseries-backfill/writer.js';
 
 /**
@@ -228,9 +231,27 @@ export function energySeries(pdl: string, direction: EnergyDirection, type: Ener
   };
 }
 
+/**
+ * A tariff's consumption (`tariff_energy`, field `energy_wh`) and its cost (`cost`, field `eur`), tags `pdl`,
+ * `tariff` (MyElectricalData's period name) and `granularity`: `detailed` for each half-hour at its start,
+ * `daily` for the day's sum at its Paris midnight.
+ */
+export function tariffSeries(
+  pdl: string,
+  tariff: TariffPeriod,
+  granularity: TariffGranularity,
+): TariffSeries {
+  const tags = { pdl, tariff, granularity };
+  return {
+    energy: { metric: 'tariff_energy', labels: tags, field: 'energy_wh' },
+    cost: { metric: 'cost', labels: tags, field: 'eur' },
+  };
+}
+
 /** The schema of docs/influxdb.md for the backfill engine. */
 export const INFLUXDB_SCHEMA: BackfillSchema = {
   energySeries: (pdl: Pdl, direction, type) => energySeries(pdl.usagePointId, direction, type),
+  tariffSeries: (pdl, tariff, granularity) => tariffSeries(pdl.usagePointId, tariff, granularity),
   tempoDaySamples: (day) => pointSamples(tempoPoint(day)),
   ecowattDaySamples: (day) => {
     const { points, skippedHours, hourlyUnreadable } = ecowattPoints(day);

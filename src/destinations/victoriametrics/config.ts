@@ -17,6 +17,7 @@ export const RESERVED_LABELS = [
   'pdl',
   'pdl_name',
   'type',
+  'tariff',
   'color',
   'region',
   'destination',

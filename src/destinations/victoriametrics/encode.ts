@@ -1,5 +1,6 @@
 import { frenchColor, parisMidnightUtcMs } from '../../domain/index.js';
 import type { TempoCounts } from '../../domain/index.js';
+import type { TariffPeriod } from '../../domain/offer-types.js';
 import type { EnergyDirection, TempoColorCode } from '../../domain/vocabulary.js';
 import type { EcowattDay, Pdl, TempoDay } from '../../query/types.js';
 import { ecowattInstants } from '../../engines/timeseries-backfill/ecowatt-instants.js';
@@ -10,6 +11,8 @@ import type {
   Labels,
   LineFormat,
   Sample,
+  TariffGranularity,
+  TariffSeries,
 } from '../../engines/timeseries-backfill/writer.js';
 import type { ExportCounters, PassFigures } from './state.js';
 
@@ -148,6 +151,8 @@ export const EXPOSITION: LineFormat = {
 export const METRICS = {
   consumption: 'myelectricaldata_consumption_wh',
   production: 'myelectricaldata_production_wh',
+  tariffEnergy: 'myelectricaldata_tariff_energy_wh',
+  cost: 'myelectricaldata_cost_eur',
   tempoColor: 'myelectricaldata_tempo_color',
   tempoRemaining: 'myelectricaldata_tempo_remaining',
   tempoUsed: 'myelectricaldata_tempo_used',
@@ -167,6 +172,21 @@ export function pdlLabels(pdl: Pdl, withName: boolean): Labels {
 /** The labels of an energy series, in the order they are written. */
 export function energyLabels(type: EnergyType, pdl: Labels, extra: Labels): Labels {
   return { ...pdl, type, ...extra };
+}
+
+/**
+ * A tariff's consumption and its cost: `tariff` is MyElectricalData's period name (`hc`, `blue_hp`, …), `type`
+ * `detailed` for each half-hour at its start, `daily` for the day's sum at its Paris midnight, as the energy
+ * series label them.
+ */
+export function tariffSeries(
+  pdl: Labels,
+  tariff: TariffPeriod,
+  type: TariffGranularity,
+  extra: Labels,
+): TariffSeries {
+  const labels = { ...pdl, tariff, type, ...extra };
+  return { energy: { metric: METRICS.tariffEnergy, labels }, cost: { metric: METRICS.cost, labels } };
 }
 
 const TEMPO_CODES: readonly TempoColorCode[] = ['BLUE', 'WHITE', 'RED'];
@@ -215,6 +235,7 @@ export function victoriaMetricsSchema(extra: Labels, pdlNameLabel: boolean): Bac
     energySeries: (pdl: Pdl, direction: EnergyDirection, type: EnergyType) => ({
       energy: { metric: METRICS[direction], labels: energyLabels(type, pdlLabels(pdl, pdlNameLabel), extra) },
     }),
+    tariffSeries: (pdl, tariff, type) => tariffSeries(pdlLabels(pdl, pdlNameLabel), tariff, type, extra),
     tempoDaySamples: (day) => tempoColorSamples(day, extra),
     tempoSeasonSamples: (remaining, used, timestampMs) => [
       ...tempoCountSamples(METRICS.tempoRemaining, remaining, timestampMs, extra),

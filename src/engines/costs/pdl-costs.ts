@@ -33,6 +33,11 @@ export interface PdlCosts {
   productionPrice: number | null;
   prices: PriceTimeline;
   configured: ConfiguredPrices;
+  /**
+   * A TEMPO offer's colours as its rules read them (undefined while unknown): what a destination remembers of
+   * the days it sent, to tell a colour that arrived or changed from a row merely rewritten.
+   */
+  tempoColorOf?: (tempoDay: string) => TempoColorCode | undefined;
   /** A fresh aggregator of this PDL's consumption into hours or days, by tariff, with costs. */
   aggregator(bucket: 'hour' | 'day'): CostAggregator;
 }
@@ -59,6 +64,7 @@ export interface PdlCostsInput {
   rows: readonly OfferPriceRow[];
   configured: ConfiguredPrices;
   productionPrice: number | null;
+  tempoColorOf?: (tempoDay: string) => TempoColorCode | undefined;
 }
 
 /** A PDL's costs from its rules, price rows and configured prices. */
@@ -73,6 +79,7 @@ export function pdlCostsOf(input: PdlCostsInput): PdlCosts {
     productionPrice: input.productionPrice,
     prices,
     configured,
+    ...(input.tempoColorOf ? { tempoColorOf: input.tempoColorOf } : {}),
     aggregator: (bucket) => createCostAggregator({ rules, prices, configured, bucket }),
   };
 }
@@ -100,10 +107,11 @@ export async function loadPdlCosts(
   const schedule = chooseOffpeakSchedule(pdl.offpeakHours, rows[rows.length - 1]?.hcSchedules ?? null)
     ?.schedule ??
     parseOffpeakHours(settings.defaultOffpeakHours) ?? { byIsoWeekday: [] };
+  const tempoColorOf = (tempoDay: string) => colors.get(tempoDay);
   const rules = tariffRulesOf({
     offerType,
     schedule,
-    tempoColorOf: (tempoDay) => colors.get(tempoDay),
+    tempoColorOf,
     hasPeakDayPrice: rows.some((row) => row.prices.peak_day_price != null),
   });
   return pdlCostsOf({
@@ -112,5 +120,6 @@ export async function loadPdlCosts(
     rows,
     configured: configuredPricesFor(settings.prices, pdl.usagePointId),
     productionPrice: productionPriceFor(settings.productionPrice, pdl.usagePointId),
+    ...(offerType === 'TEMPO' ? { tempoColorOf } : {}),
   });
 }

@@ -12,6 +12,7 @@ import type { SkipCounter } from '../../domain/index.js';
 import type { DateRange, DetailedRow, QueryLayer } from '../../query/types.js';
 import type { EnergyDirection } from '../../domain/vocabulary.js';
 import type { BatchSender, Series } from './batch-sender.js';
+import type { TariffDays } from './tariff-days.js';
 import type { EnergyType } from './writer.js';
 
 /**
@@ -58,6 +59,11 @@ export interface StreamInput {
   skipped: SkipCounter;
   /** For a detailed stream: its rows, when readDetailedRows started reading them earlier. */
   detailedRows?: AsyncIterableIterator<DetailedRow[]>;
+  /**
+   * A consumption load curve's tariff samples (see tariff-days.ts), which ride on it: `detailedRows` then also
+   * holds the days only they need (a first pass that prices them, a Tempo colour that arrived).
+   */
+  tariffs?: TariffDays;
   /**
    * Called after a batch was accepted with the last day (or month) whose samples are now all accepted, and the
    * fingerprints of the units up to it (to keep if the pass fails later in this stream).
@@ -309,28 +315,38 @@ export async function sendEnergyStream(input: StreamInput): Promise<Record<strin
       for (const row of rows) if (row.updatedAt > latest) latest = row.updatedAt;
       return latest;
     };
+    const { tariffs } = input;
+    // The days this stream's own plan reads; the others were read for the tariff samples only.
+    const energyDates = tariffs && !plan.full ? new Set(plan.changedDates) : null;
+    const isEnergyDay = (date: string) =>
+      energyDates === null || energyDates.has(date) || (resendFromUnit !== null && date >= resendFromUnit);
     const sendDay = async (rows: readonly DetailedRow[]) => {
       const first = rows[0];
       if (!first) return;
-      if (
-        !decide(
+      const sendsEnergy =
+        isEnergyDay(first.date) &&
+        decide(
           first.date,
           () => detailedFingerprint(rows),
           () => latestUpdate(rows),
-        )
-      ) {
-        return;
-      }
+        );
+      const tariffDay = tariffs ? tariffs.day(first.date, sendsEnergy) : null;
+      if (!sendsEnergy && tariffDay === null) return;
       await startUnit(first.date);
       for (const row of rows) {
         const interval = toInterval(row);
         const reading = interval.ok ? duplicates.check(interval) : interval;
-        if (!reading.ok) skipped.add(reading.reason);
-        else {
-          sender.addValue(kind, series, reading.wh, reading.startMs);
-          if (powerSeries !== null) sender.addValue(kind, powerSeries, reading.watts, reading.startMs);
+        if (!reading.ok) {
+          if (sendsEnergy) skipped.add(reading.reason);
+        } else {
+          if (sendsEnergy) {
+            sender.addValue(kind, series, reading.wh, reading.startMs);
+            if (powerSeries !== null) sender.addValue(kind, powerSeries, reading.watts, reading.startMs);
+          }
+          if (tariffDay !== null) tariffDay.add(reading.startMs, reading.wh);
         }
       }
+      tariffDay?.end();
     };
     // Pages come ordered by day (the ranges too): a day's rows are gathered, one day at a time, to fingerprint it.
     const pages = input.detailedRows ?? readDetailedRows(input.query, direction, input.usagePointId, plan);

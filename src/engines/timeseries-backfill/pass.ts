@@ -9,6 +9,7 @@ import type { StreamPlan } from './energy-stream.js';
 import { sendEcowatt, sendTempo } from './national-days.js';
 import type { NationalDaysPass } from './national-days.js';
 import type { BackfillState } from './state.js';
+import { planTariffs } from './tariff-days.js';
 import type { BackfillSchema, EnergyType, Sample, TimeSeriesWriter } from './writer.js';
 
 /** Days back from today whose fingerprints stay in the state even when unchanged (MED re-fetches recent days). */
@@ -43,6 +44,8 @@ export interface BackfillPassOptions<S extends BackfillState> {
 /** What the parts of a pass share. */
 interface PassContext extends NationalDaysPass {
   skipped: Map<string, SkipCounter>;
+  /** Per PDL, what needs the user's attention in its costs. */
+  costs: Map<string, Record<string, unknown>>;
 }
 
 /**
@@ -80,12 +83,14 @@ export async function runBackfillPass<S extends BackfillState>(
     previous,
     confirmed,
     skipped: new Map(),
+    costs: new Map(),
     notes: {},
   };
   const details = () => ({
     samples: sender.confirmedKinds(),
     batches: sender.batches,
     ...skippedDetails(pass),
+    ...(pass.costs.size > 0 ? { costs: Object.fromEntries(pass.costs) } : {}),
     ...pass.notes,
   });
 
@@ -174,10 +179,31 @@ async function sendEnergy(pass: PassContext): Promise<void> {
           },
         });
       }
-      // The load curve is read from now on, while the daily and monthly streams before it are sent.
+      // Consumption by tariff, with its cost, rides on the load curve.
       const detailedPlan = streams.find((stream) => stream.type === 'detailed')?.plan;
+      const planned =
+        detailedPlan && direction === 'consumption'
+          ? await planTariffs({
+              query: ctx.query,
+              settings: ctx.settings,
+              pdl,
+              schema,
+              sender,
+              previous,
+              confirmed,
+              changedSince,
+            })
+          : null;
+      const tariffs = planned && 'days' in planned ? planned : null;
+      if (planned && 'unsplit' in planned) pass.costs.set(pdl.usagePointId, planned.unsplit);
+      // The load curve is read from now on, while the daily and monthly streams before it are sent.
       const detailedRows = detailedPlan
-        ? readDetailedRows(ctx.query, direction, pdl.usagePointId, detailedPlan)
+        ? readDetailedRows(
+            ctx.query,
+            direction,
+            pdl.usagePointId,
+            tariffs ? tariffs.readPlan(detailedPlan) : detailedPlan,
+          )
         : undefined;
       try {
         for (const { type, kind, key, backfilling, plan } of streams) {
@@ -193,6 +219,7 @@ async function sendEnergy(pass: PassContext): Promise<void> {
             skipped: skipCounter(pass, kind),
             plan,
             ...(type === 'detailed' && detailedRows ? { detailedRows } : {}),
+            ...(type === 'detailed' && tariffs ? { tariffs: tariffs.days } : {}),
             onConfirmed: (unit, accepted) => {
               // A resumed stream first re-sends earlier changed days: progress only ever moves forward.
               if (backfilling && unit > (confirmed.progress[key] ?? '')) confirmed.progress[key] = unit;
@@ -207,7 +234,12 @@ async function sendEnergy(pass: PassContext): Promise<void> {
               delete confirmed.progress[key];
             }
             confirmed.fingerprints[key] = fingerprints;
+            if (type === 'detailed') tariffs?.completed();
           });
+          if (type === 'detailed' && tariffs) {
+            const costs = tariffs.details();
+            if (costs) pass.costs.set(pdl.usagePointId, costs);
+          }
         }
       } finally {
         // Reads started for a stream the pass did not get to.

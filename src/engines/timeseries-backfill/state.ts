@@ -9,7 +9,8 @@ import type { EcowattDay, TempoDay } from '../../query/types.js';
  * - `tempo` / `ecowatt`: per month, one slot per day of what was sent (Tempo colour letter, EcoWatt content
  *   fingerprint), so only new or revised days are sent again, however old;
  * - `fingerprints`: per energy stream (`pdl:kind`), what was sent for recent days and for the days handled in
- *   the last pass (see energy-stream.ts);
+ *   the last pass (see energy-stream.ts); per PDL (`pdl:tariffs`), one slot per day of the Tempo colours its
+ *   tariff samples were sent with (see tariff-days.ts);
  * - `progress`: for a backfill interrupted part-way, the last day (month) of each stream that was accepted;
  * - `resumeSince`: after such a failure before any success, where the next pass looks for changes (the core
  *   only has a watermark after a success).
@@ -76,14 +77,20 @@ function daySlot(date: string): { month: string; index: number } {
   return { month: date.slice(0, 7), index: Number(date.slice(8, 10)) - 1 };
 }
 
-function slotValue(record: Record<string, string>, date: string, width: number): string | null {
+/** A day's slot (`width` characters) of a per-month record of slots; null when the month has none. */
+export function slotValue(
+  record: Readonly<Record<string, string>>,
+  date: string,
+  width: number,
+): string | null {
   const { month, index } = daySlot(date);
   const slots = record[month];
   if (!slots || slots.length !== SLOTS * width) return null;
   return slots.slice(index * width, (index + 1) * width);
 }
 
-function withSlot(record: Record<string, string>, date: string, value: string, empty: string): void {
+/** Sets a day's slot, the month's other days `empty` (whose length is the slots' width) until set. */
+export function withSlot(record: Record<string, string>, date: string, value: string, empty: string): void {
   const { month, index } = daySlot(date);
   const width = empty.length;
   let slots = record[month];

@@ -1,4 +1,5 @@
 import type { TempoCounts } from '../../domain/index.js';
+import type { TariffPeriod } from '../../domain/offer-types.js';
 import type { EnergyDirection } from '../../domain/vocabulary.js';
 import type { EcowattDay, Pdl, TempoDay } from '../../query/types.js';
 
@@ -128,9 +129,25 @@ export interface EnergySeries {
   power?: SeriesKey;
 }
 
+/** Where one tariff's consumption goes, and its cost at the price in force. */
+export interface TariffSeries {
+  /** The tariff's energy, in Wh. */
+  energy: SeriesKey;
+  /** Its cost, in €. */
+  cost: SeriesKey;
+}
+
+/** A tariff's half-hours (at their start) or their sum over each Paris day (at its midnight). */
+export type TariffGranularity = 'detailed' | 'daily';
+
 /** The destination's series for each kind of data. */
 export interface BackfillSchema {
   energySeries(pdl: Pdl, direction: EnergyDirection, type: EnergyType): EnergySeries;
+  /**
+   * Consumption split by tariff, each half-hour and each day, with its cost (see tariff-days.ts): for a PDL
+   * whose offer splits and has a price, when the load curve is exported. Without it, the engine prices nothing.
+   */
+  tariffSeries?(pdl: Pdl, tariff: TariffPeriod, granularity: TariffGranularity): TariffSeries;
   /** The samples of a Tempo day, at the day's Paris midnight. */
   tempoDaySamples(day: TempoDay): Sample[];
   /** Days left and used in the current Tempo season, at export time; sent when the season has days. */

@@ -9,6 +9,7 @@ import {
   monthlyPoint,
   tempoPoint,
 } from '../../../src/destinations/influxdb/encode.js';
+import type { Point } from '../../../src/destinations/influxdb/encode.js';
 import { parisLocalToUtcMs } from '../../../src/domain/index.js';
 import { backendTitle, influxdbAvailable, startInfluxdb } from './influxdb-server.js';
 import type { InfluxUnderTest } from './influxdb-server.js';
@@ -59,6 +60,12 @@ describe.skipIf(!influxdbAvailable)(`the Grafana dashboard's InfluxQL against ${
           watts: 600,
           wh: 300,
         }),
+        ...(['tariff_energy', 'cost'] as const).map((measurement): Point => ({
+          measurement,
+          tags: { pdl: PDL, tariff: 'red_hp', granularity: 'daily' },
+          fields: measurement === 'cost' ? { eur: 0.7562 } : { energy_wh: 1000 },
+          timestampMs: parisLocalToUtcMs('2024-07-01', '00:00'),
+        })),
         tempoPoint({ date: '2024-07-01', color: 'RED' }),
         tempoPoint({ date: '2024-07-02', color: 'BLUE' }),
         ...ecowattPoints({

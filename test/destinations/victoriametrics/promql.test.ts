@@ -14,6 +14,7 @@ import {
   todayInParis,
 } from './expected-samples.js';
 import { backendTitle, startVictoriaMetrics, victoriaMetricsBinary } from './victoria-metrics-server.js';
+import { expectedCosts } from '../../engines/timeseries-backfill/cost-fixture.js';
 import type { VictoriaMetricsUnderTest } from './victoria-metrics-server.js';
 
 /** The ```promql blocks of the documentation, by the id on their first line (`# id: what it answers`). */
@@ -95,6 +96,8 @@ describe.skipIf(!victoriaMetricsBinary)(
         seed: 21,
         tempo: true,
         ecowatt: true,
+        // The PDL's Tempo offer is selected: the cost panels have data.
+        offers: true,
       });
       const result = await runCli(['export', '--all'], {
         DATABASE_URL: db.url,
@@ -119,6 +122,8 @@ describe.skipIf(!victoriaMetricsBinary)(
       expect([...queries.keys()].sort()).toEqual(
         [
           'daily-kwh',
+          'day-cost-eur',
+          'day-tariff-kwh',
           'ecowatt-tense-hours',
           'export-failures',
           'last-7-days-kwh',
@@ -178,6 +183,27 @@ describe.skipIf(!victoriaMetricsBinary)(
       ).length;
       const result = await query(queries.get('ecowatt-tense-hours')!, at);
       expect(result.length === 0 ? 0 : result[0]!.value).toBe(tense);
+    });
+
+    it('day-cost-eur: the day’s energy cost, every tariff at the price valid at each half-hour', async () => {
+      const costs = await expectedCosts(db, PDL);
+      let total = 0;
+      for (const [key, days] of costs)
+        if (key.endsWith('|daily')) total += days.get(parisMidnight(day))?.eur ?? 0;
+      expect(total).toBeGreaterThan(0);
+      expect(await single(queries.get('day-cost-eur')!)).toBeCloseTo(total, 9);
+    });
+
+    it('day-tariff-kwh: the day’s consumption of each tariff', async () => {
+      const costs = await expectedCosts(db, PDL);
+      const expected = new Map(
+        [...costs]
+          .filter(([key, days]) => key.endsWith('|daily') && days.has(parisMidnight(day)))
+          .map(([key, days]) => [key.split('|')[0]!, days.get(parisMidnight(day))!.wh / 1000]),
+      );
+      const result = await query(queries.get('day-tariff-kwh')!, at);
+      expect(new Set(result.map((item) => item.metric['tariff']))).toEqual(new Set(expected.keys()));
+      for (const item of result) expect(item.value).toBeCloseTo(expected.get(item.metric['tariff']!)!, 9);
     });
 
     it('export-failures: no failed pass was recorded', async () => {

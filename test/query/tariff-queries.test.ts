@@ -20,21 +20,21 @@ describe('tariff queries', () => {
     query = createQueryLayer(db);
     const insert = (values: string) =>
       database.query(`insert into energy_offers (id, provider_id, name, offer_type, power_kva, subscription_price,
-        tempo_blue_hc, tempo_red_hp, hc_price, hc_price_weekend, hc_schedules, valid_from, valid_to, is_active)
+        tempo_blue_hc, tempo_red_hp, hc_price, hc_price_weekend, hc_schedules, valid_from, valid_to, is_active, created_at, updated_at)
         values ${values}`);
     await insert(`
       ('tempo-2024', '${EDF}', 'Tempo', 'TEMPO', 6, 15.50000, 0.12960, 0.70620, null, null, null,
-        '2024-08-01T00:00:00Z', '2025-02-01T00:00:00Z', false),
+        '2024-08-01T00:00:00Z', '2025-02-01T00:00:00Z', false, now(), now()),
       ('tempo-2025', '${EDF}', 'Tempo', 'TEMPO', 6, 15.74000, 0.12880, 0.75620, null, null,
-        '{"monday": "22:00-06:00"}', '2025-02-01T00:00:00Z', null, true),
+        '{"monday": "22:00-06:00"}', '2025-02-01T00:00:00Z', null, true, now(), now()),
       ('tempo-2023', '${EDF}', 'Tempo', 'TEMPO', 6, 15.00000, 0.12000, 0.65000, null, null, null,
-        null, '2024-08-01T00:00:00Z', false),
+        null, '2024-08-01T00:00:00Z', false, now(), now()),
       ('tempo-9kva', '${EDF}', 'Tempo', 'TEMPO', 9, 19.00000, 0.12880, 0.75620, null, null, null,
-        '2025-02-01T00:00:00Z', null, true),
+        '2025-02-01T00:00:00Z', null, true, now(), now()),
       ('tempo-other', 'provider-other', 'Tempo', 'TEMPO', 6, 14.00000, 0.1, 0.7, null, null, null,
-        '2025-02-01T00:00:00Z', null, true),
+        '2025-02-01T00:00:00Z', null, true, now(), now()),
       ('hcwe-no-power', '${EDF}', 'Zen Week-End', 'HC_WEEKEND', null, 12.00000, null, null, 0.16080, 0.16080, null,
-        '2025-02-01T00:00:00Z', null, true)`);
+        '2025-02-01T00:00:00Z', null, true, now(), now())`);
     await database.query(
       `insert into tempo_days (id, date, color, updated_at) values
         ('2025-01-10', '2025-01-10T00:00:00Z', 'RED', '2025-01-09T10:30:00Z'),

@@ -3,7 +3,7 @@ import { DEMO_PDL, generateMedData, type GeneratedPdl } from '../../support/gene
 import { runCli } from '../../support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { startHomeAssistantStandin, type HomeAssistantStandin } from '../../home-assistant-standin/index.js';
-import { parisDayStart, parisInstant } from './expected.js';
+import { medIntervalStart, parisDayStart, parisInstant } from './expected.js';
 
 /**
  * Costs as on the bill (issue 11, "Done when"): a TEMPO PDL whose offer changed price 120 days ago (the old
@@ -141,7 +141,7 @@ async function expected(pdl: string): Promise<Map<string, Hours>> {
   );
   for (const row of detailed) {
     const [h, m] = row.start.split(':').map(Number) as [number, number];
-    const startMs = parisInstant(row.day, row.start);
+    const startMs = medIntervalStart(row.day, row.start, 30);
     const hour = Math.floor(startMs / HOUR_MS) * HOUR_MS;
     const kwh = Number(row.value) / 2 / 1000;
     const tariff = tariffOf(offerType, row.day, h * 60 + m, colors);
@@ -193,19 +193,28 @@ beforeAll(async () => {
     [tempoOffer, change],
   );
   await database.query(
-    `insert into energy_offers (id, name, offer_type, subscription_price, tempo_blue_hc, tempo_blue_hp,
-       tempo_white_hc, tempo_white_hp, tempo_red_hc, tempo_red_hp, valid_from)
-     values ('offer-tempo-new', 'EDF Tempo', 'TEMPO', 16.2, 0.1368, 0.1654, 0.1563, 0.1896, 0.1617, 0.7562, $1)`,
-    [change],
+    `insert into energy_offers (id, provider_id, power_kva, name, offer_type, subscription_price, tempo_blue_hc,
+       tempo_blue_hp, tempo_white_hc, tempo_white_hp, tempo_red_hc, tempo_red_hp, valid_from, is_active, created_at, updated_at)
+     select 'offer-tempo-new', provider_id, power_kva, 'EDF Tempo', 'TEMPO', 16.2, 0.1368, 0.1654, 0.1563, 0.1896,
+       0.1617, 0.7562, $1, true, now(), now()
+     from energy_offers where id = $2`,
+    [change, tempoOffer],
   );
   await database.query(
-    `insert into energy_offers (id, name, offer_type, subscription_price, hc_price, hp_price, valid_from) values
-       ('offer-nuit-weekend', 'Nuit & Week-end', 'HC_NUIT_WEEKEND', 14.0, 0.19, 0.26, '2024-01-01T00:00:00+01:00')`,
+    `insert into energy_offers (id, provider_id, name, offer_type, subscription_price, hc_price, hp_price, valid_from,
+       is_active, created_at, updated_at)
+     select 'offer-nuit-weekend', provider_id, 'Nuit & Week-end', 'HC_NUIT_WEEKEND', 14.0, 0.19, 0.26,
+       '2024-01-01T00:00:00+01:00', true, now(), now()
+     from energy_offers where id = $1`,
+    [tempoOffer],
   );
   await database.query(
-    `insert into energy_offers (id, name, offer_type, subscription_price, hc_price, hp_price, hc_price_weekend,
-       hp_price_weekend, valid_from) values
-       ('offer-weekend', 'Week-end', 'WEEKEND', 13.0, 0.2, 0.27, 0.15, 0.22, '2024-01-01T00:00:00+01:00')`,
+    `insert into energy_offers (id, provider_id, name, offer_type, subscription_price, hc_price, hp_price,
+       hc_price_weekend, hp_price_weekend, valid_from, is_active, created_at, updated_at)
+     select 'offer-weekend', provider_id, 'Week-end', 'WEEKEND', 13.0, 0.2, 0.27, 0.15, 0.22,
+       '2024-01-01T00:00:00+01:00', true, now(), now()
+     from energy_offers where id = $1`,
+    [tempoOffer],
   );
   // A non-blue Tempo colour missing at the first run (the Tempo sync failed that day).
   const [colour] = await database.query<{ id: string; date: Date; color: string }>(

@@ -19,6 +19,7 @@ import {
   lastSuccessAt,
   readState,
   recordSkipped,
+  saveCheckpoint,
   startLog,
 } from './export-log.js';
 import type { StoredState } from './export-log.js';
@@ -127,7 +128,9 @@ async function runDestination(
     const cursor = await options.query.changeCursor();
     const logId = await startLog(db, id);
     try {
-      const outcome = await callDestination(options, selected, stored, otherResults);
+      const outcome = await callDestination(options, selected, stored, otherResults, (state) =>
+        saveCheckpoint(db, logId, state),
+      );
       await completeLog(db, id, logId, {
         status: 'success',
         records: outcome.records,
@@ -169,6 +172,7 @@ function callDestination(
   selected: SelectedDestination,
   stored: StoredState,
   otherResults: readonly PassResult[],
+  checkpoint?: (state: Record<string, unknown>) => Promise<void>,
 ): Promise<ExportOutcome> {
   const { config } = selected;
   const changedSince = stored.watermark
@@ -187,6 +191,7 @@ function callDestination(
     log: options.log,
     signal: options.signal,
     otherResults,
+    ...(checkpoint ? { checkpoint } : {}),
   });
 }
 

@@ -185,7 +185,12 @@ export async function runChaos(
   // The reference: one clean run into fresh instances, which also measures how long a clean run takes.
   const reference = await Promise.all(adapters.map((adapter) => adapter.start()));
   const referenceEnv = Object.assign({ ...base }, ...reference.map((destination) => destination.env()));
-  const clean = await exportOnce(referenceEnv);
+  let passStartedMs = 0;
+  const clean = await exportOnce(referenceEnv, async (alive) => {
+    const started = Date.now();
+    await midPass(database, alive, new Set(), 0);
+    passStartedMs = Date.now() - started;
+  });
   expect(clean.code, clean.stdout + clean.stderr).toBe(0);
   const expected = await Promise.all(reference.map((destination) => destination.holdings()));
   await Promise.all(reference.map((destination) => destination.close()));
@@ -232,13 +237,21 @@ export async function runChaos(
       });
     }
 
-    // Until `rounds` runs were killed while running: an instant may come after its run ended.
-    for (let round = 0; figures.kills < settings.rounds && round < settings.rounds * 3; round++) {
-      const delayMs = Math.floor(next() * clean.ms);
+    // Until `rounds` runs were killed while running: every other instant is drawn over a whole run (its start
+    // included), the others over its pass, from the instant it started. An instant may come after its run
+    // ended: once the backfill is through, runs are shorter, so instants are then drawn over the last run that
+    // ended by itself.
+    const bounds = { runMs: clean.ms, passMs: Math.max(1, clean.ms - passStartedMs) };
+    for (let round = 0; figures.kills < settings.rounds && round < settings.rounds * 5; round++) {
+      const inPass = round % 2 === 1;
+      const delayMs = Math.floor(next() * (inPass ? bounds.passMs : bounds.runMs));
       const before = await logIds(database);
+      const started = Date.now();
       const cli = spawnCli(['export', '--all', '--force'], env);
+      const alive = () => cli.child.exitCode === null && cli.child.signalCode === null;
+      const passStarted = inPass ? (await midPass(database, alive, before, 0), Date.now()) : started;
       await sleep(delayMs);
-      if (cli.child.exitCode === null && cli.child.signalCode === null) {
+      if (alive()) {
         cli.child.kill('SIGKILL');
         await cli.done;
         figures.kills += 1;
@@ -247,6 +260,8 @@ export async function runChaos(
         killed.push(...running);
       } else {
         await cli.done;
+        if (inPass) bounds.passMs = Math.max(1, Math.min(bounds.passMs, Date.now() - passStarted));
+        else bounds.runMs = Math.min(bounds.runMs, Date.now() - started);
       }
     }
 

@@ -49,6 +49,12 @@ export interface ExportContext<C> {
    * Empty for the others.
    */
   otherResults: readonly PassResult[];
+  /**
+   * Records the destination's state as it stands part-way through the pass (what is confirmed so far, what is
+   * in flight), without ending the run: should the process die (SIGKILL, power cut), the next run resumes from
+   * it instead of from the last completed run. Absent in a dry run.
+   */
+  checkpoint?(state: Record<string, unknown>): Promise<void>;
 }
 
 /** What a pass is doing now, e.g. `report('importing statistics', 1200, 48000, 'rows')`. */

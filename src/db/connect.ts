@@ -19,6 +19,8 @@ const types = {
 export function connect(databaseUrl: URL, options: { maxConnections?: number } = {}): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: databaseUrl.href,
+    // What pg_stat_activity shows for these connections (an application_name in the URL takes precedence).
+    application_name: 'med-export',
     max: options.maxConnections ?? 8,
     connectionTimeoutMillis: 10_000,
     types: types as pg.CustomTypesConfig,

@@ -80,23 +80,67 @@ export async function recordSkipped(
     .execute();
 }
 
+/** Where a running row keeps its last checkpoint (see `saveCheckpoint`). */
+const CHECKPOINT_KEY = 'checkpoint';
+
+/**
+ * Keeps a destination's state part-way through a run in its `running` row: the stored state (export_state)
+ * only changes when a run ends, or when a run that died is closed (`closeInterruptedRuns`).
+ */
+export async function saveCheckpoint(
+  db: Kysely<Database>,
+  logId: string,
+  state: Record<string, unknown>,
+): Promise<void> {
+  await db
+    .updateTable('export_logs')
+    .set({ details: JSON.stringify({ [CHECKPOINT_KEY]: state }) })
+    .where('id', '=', logId)
+    .execute();
+}
+
 /**
  * Rows left `running` by a process that died (SIGKILL, power cut): only called while holding the
- * destination's lock, so no live run owns them.
+ * destination's lock, so no live run owns them. The last checkpoint of the latest one becomes the stored
+ * state (the watermark stays): what that run had confirmed is not sent again, and what it had in flight is
+ * known to be uncertain.
  */
 export async function closeInterruptedRuns(db: Kysely<Database>, destination: string): Promise<number> {
-  const result = await db
-    .updateTable('export_logs')
-    .set({
-      status: 'error',
-      error_message:
-        'interrupted: the process stopped before finishing; nothing it did not confirm was recorded',
-      completed_at: sql<Date>`now()`,
-    })
-    .where('destination', '=', destination)
-    .where('status', '=', 'running')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom('export_logs')
+      .select(['id', 'details'])
+      .where('destination', '=', destination)
+      .where('status', '=', 'running')
+      .orderBy('started_at')
+      .orderBy('id')
+      .execute();
+    if (rows.length === 0) return 0;
+    await trx
+      .updateTable('export_logs')
+      .set({
+        status: 'error',
+        error_message:
+          'interrupted: the process stopped before finishing; nothing it did not confirm was recorded',
+        completed_at: sql<Date>`now()`,
+      })
+      .where(
+        'id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .execute();
+    const checkpoint = rows.at(-1)?.details[CHECKPOINT_KEY];
+    if (typeof checkpoint === 'object' && checkpoint !== null && !Array.isArray(checkpoint)) {
+      const state = JSON.stringify(checkpoint);
+      await trx
+        .insertInto('export_state')
+        .values({ destination, state, watermark: null, updated_at: sql<Date>`now()` })
+        .onConflict((oc) => oc.column('destination').doUpdateSet({ state, updated_at: sql<Date>`now()` }))
+        .execute();
+    }
+    return rows.length;
+  });
 }
 
 export interface Completion {

@@ -21,6 +21,7 @@ import {
   lastSuccessAt,
   readState,
   recordSkipped,
+  saveCheckpoint,
   startLog,
 } from './export-log.js';
 import type { StoredState } from './export-log.js';
@@ -157,7 +158,9 @@ async function runDestination(
     const cursor = await options.query.changeCursor();
     const logId = await startLog(db, id);
     try {
-      const outcome = await callDestination(options, selected, stored, otherResults);
+      const outcome = await callDestination(options, selected, stored, otherResults, (state) =>
+        saveCheckpoint(db, logId, state),
+      );
       await completeLog(db, id, logId, {
         status: 'success',
         records: outcome.records,
@@ -204,6 +207,7 @@ function callDestination(
   selected: SelectedDestination,
   storedState: StoredState,
   otherResults: readonly PassResult[],
+  checkpoint?: (state: Record<string, unknown>) => Promise<void>,
 ): Promise<ExportOutcome> {
   const { config } = selected;
   const { stored } = forTarget(storedState, currentTarget(selected));
@@ -224,6 +228,7 @@ function callDestination(
     signal: options.signal,
     progress: options.progress?.reporter(selected.destination.id) ?? SILENT_PROGRESS,
     otherResults,
+    ...(checkpoint ? { checkpoint } : {}),
   });
 }
 

@@ -11,6 +11,7 @@ import type {
   Labels,
   LineFormat,
   Sample,
+  SeriesKey,
   TariffGranularity,
   TariffSeries,
 } from '../../engines/timeseries-backfill/writer.js';
@@ -281,4 +282,28 @@ export function exportRunSamples(
     });
   }
   return samples;
+}
+
+/**
+ * The series selector of one series, for `/api/v1/export`: its name and each label matched exactly. A label
+ * with an empty value matches series without it, which is how VictoriaMetrics stores it (empty labels are
+ * dropped at ingestion, lib/storage/metric_name.go). The values are MetricsQL string literals, which take the
+ * escapes JSON writes.
+ */
+export function seriesSelector(series: SeriesKey): string {
+  const matchers = [`__name__=${JSON.stringify(series.metric)}`];
+  for (const [name, value] of Object.entries(series.labels))
+    matchers.push(`${name}=${JSON.stringify(value)}`);
+  return `{${matchers.join(',')}}`;
+}
+
+/** True when an exported series' labels are exactly the series' (a selector also matches supersets). */
+export function isExactly(exported: Readonly<Record<string, string>>, series: SeriesKey): boolean {
+  const expected = Object.entries(series.labels).filter(([, value]) => value !== '');
+  const names = Object.keys(exported).filter((name) => name !== '__name__');
+  return (
+    exported['__name__'] === series.metric &&
+    names.length === expected.length &&
+    expected.every(([name, value]) => exported[name] === value)
+  );
 }

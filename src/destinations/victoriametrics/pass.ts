@@ -1,11 +1,18 @@
 import { HOUR_MS } from '../../domain/durations.js';
 import type { ExportContext, ExportOutcome } from '../../contract/destination.js';
 import { runBackfillPass } from '../../engines/timeseries-backfill/pass.js';
-import type { TimeSeriesWriter } from '../../engines/timeseries-backfill/writer.js';
+import type { TimeSeriesWriter, TimedValue } from '../../engines/timeseries-backfill/writer.js';
 import { createVictoriaMetricsClient } from './client.js';
 import { authOf } from './config.js';
 import type { VictoriaMetricsConfig } from './config.js';
-import { EXPOSITION, exportRunSamples, extraLabelValues, victoriaMetricsSchema } from './encode.js';
+import {
+  EXPOSITION,
+  exportRunSamples,
+  extraLabelValues,
+  isExactly,
+  seriesSelector,
+  victoriaMetricsSchema,
+} from './encode.js';
 import { victoriaMetricsEndpoints } from './endpoints.js';
 import { countPasses, readState, toStoredState } from './state.js';
 import type { PassFigures } from './state.js';
@@ -45,6 +52,27 @@ export async function victoriaMetricsExportPass(
           ctx.log.debug(`victoriametrics: batch of ${body.length} bytes accepted by ${endpoints.importUrl}`);
         }
       : null,
+    // A vminsert URL has no read API: a batch cut there may be stored twice.
+    ...(client && endpoints.exportUrl
+      ? {
+          async readBack(series, fromMs, toMs) {
+            // Samples just imported sit in a buffer for about a second before search sees them.
+            await client.forceFlush();
+            // Widened by a second: /api/v1/export takes seconds, the engine only uses exact instants.
+            const exported = await client.exportSeries(seriesSelector(series), {
+              startMs: fromMs - 1000,
+              endMs: toMs + 1000,
+            });
+            const held: TimedValue[] = [];
+            for (const found of exported.filter((item) => isExactly(item.metric, series))) {
+              found.timestamps.forEach((timestampMs, index) =>
+                held.push({ timestampMs, value: found.values[index]! }),
+              );
+            }
+            return held;
+          },
+        }
+      : {}),
   };
   const extra = extraLabelValues(config.labels);
 

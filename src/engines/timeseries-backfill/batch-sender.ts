@@ -1,5 +1,5 @@
 import type { Payload } from '../../contract/destination.js';
-import type { LineFormat, Sample, SeriesKey } from './writer.js';
+import type { LineFormat, Sample, SeriesKey, SeriesSpan, TimedValue } from './writer.js';
 
 /** What every line of one series writes around its value, checked, escaped and UTF-8 encoded once. */
 export interface Series {
@@ -17,6 +17,27 @@ const NUMBERS_MAX_BYTES = 48;
 const INITIAL_BYTES = 64 * 1024;
 /** Series of `add` remembered (Tempo colours, EcoWatt, run figures: a few dozen). */
 const MAX_REMEMBERED_SERIES = 256;
+/**
+ * How close a value read back must be to the one about to be sent to count as already stored: VictoriaMetrics
+ * keeps values as decimals of about 12 significant digits (lib/decimal/decimal.go, `FromFloat`).
+ */
+const STORED_VALUE_TOLERANCE = 1e-9;
+
+/** Samples the server already holds, per series (its line start as text), by timestamp. */
+export type StoredSamples = Map<string, Map<number, number>>;
+
+/** A series' key, and its line start as text (what identifies it across passes). */
+interface SeriesInfo {
+  key: SeriesKey;
+  text: string;
+}
+
+/** The spans a batch carries, per series, as lines are added. */
+interface PendingSpan {
+  info: SeriesInfo;
+  fromMs: number;
+  toMs: number;
+}
 
 /**
  * Writes samples in the writer's line format and sends them in batches of about `batchSize` lines as they come,
@@ -30,6 +51,9 @@ const MAX_REMEMBERED_SERIES = 256;
  * batches as payloads instead of sending them.
  *
  * Lines are written straight into a byte buffer: the bulk of a backfill (`addValue`) costs no object per sample.
+ *
+ * Before a batch is sent, `beforeSend` is given its series and time spans (to record them as uncertain until it is
+ * confirmed); `uncertain` tells those of a batch that failed. Samples `skipStored` lists are not written again.
  */
 export class BatchSender {
   private buffer: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
@@ -51,12 +75,21 @@ export class BatchSender {
   private readonly seriesByKey = new Map<string, Series>();
   private confirmedCount = 0;
   private batchCount = 0;
+  private readonly infoBySeries = new WeakMap<Series, SeriesInfo>();
+  private pendingSpans = new Map<Series, PendingSpan>();
+  /** The span of the series the last line was added to, so consecutive lines of a series skip the lookup. */
+  private lastSpanSeries: Series | null = null;
+  private lastSpan: PendingSpan | null = null;
+  private failedSpans: SeriesSpan[] = [];
+  private stored: StoredSamples | null = null;
+  private storedCount = 0;
   readonly payloads: Payload[] = [];
 
   private readonly format: LineFormat;
   private readonly minTimestampMs: number;
   private readonly send: ((body: Buffer) => Promise<void>) | null;
   private readonly target: string;
+  private readonly beforeSend: ((spans: SeriesSpan[]) => Promise<void>) | null;
 
   constructor(
     private readonly batchSize: number,
@@ -65,26 +98,55 @@ export class BatchSender {
       format: LineFormat;
       target: string;
       send: ((body: Buffer) => Promise<void>) | null;
+      beforeSend?: (spans: SeriesSpan[]) => Promise<void>;
     },
   ) {
     this.format = writer.format;
     this.minTimestampMs = writer.format.minTimestampMs;
     this.send = writer.send;
     this.target = writer.target;
+    this.beforeSend = writer.beforeSend ?? null;
   }
 
   /** A series to `addValue` to; throws on a name or label the format refuses. */
   series(key: SeriesKey): Series {
-    const prefix = Buffer.from(this.format.seriesPrefix(key.metric, key.labels, key.field), 'utf8');
+    const text = this.format.seriesPrefix(key.metric, key.labels, key.field);
+    const prefix = Buffer.from(text, 'utf8');
     const integer = key.integer === true;
+    let series: Series;
     if (this.format.seriesSuffix) {
       const suffix = this.format.seriesSuffix(key);
-      return { prefix, suffix: suffix === '' ? NO_SUFFIX : Buffer.from(suffix, 'utf8'), integer };
+      series = { prefix, suffix: suffix === '' ? NO_SUFFIX : Buffer.from(suffix, 'utf8'), integer };
+    } else {
+      if (key.textFields && Object.keys(key.textFields).length > 0) {
+        throw new RangeError(`this format writes one value per line, no text fields (${key.metric})`);
+      }
+      series = { prefix, suffix: NO_SUFFIX, integer };
     }
-    if (key.textFields && Object.keys(key.textFields).length > 0) {
-      throw new RangeError(`this format writes one value per line, no text fields (${key.metric})`);
+    this.infoBySeries.set(series, { key, text });
+    return series;
+  }
+
+  /** Samples the server already holds (read back): they are not written again, and counted in `alreadyStored`. */
+  skipStored(samples: ReadonlyMap<SeriesKey, readonly TimedValue[]>): void {
+    const stored: StoredSamples = new Map();
+    for (const [key, values] of samples) {
+      const text = this.format.seriesPrefix(key.metric, key.labels, key.field);
+      const byTimestamp = stored.get(text) ?? new Map<number, number>();
+      for (const { timestampMs, value } of values) byTimestamp.set(timestampMs, value);
+      stored.set(text, byTimestamp);
     }
-    return { prefix, suffix: NO_SUFFIX, integer };
+    this.stored = stored.size > 0 ? stored : null;
+  }
+
+  /** Samples left out because the server already held them. */
+  get alreadyStored(): number {
+    return this.storedCount;
+  }
+
+  /** The series and spans of a batch that failed: the server may hold any part of it. */
+  get uncertain(): SeriesSpan[] {
+    return this.failedSpans;
   }
 
   /** Adds a sample, its series' start checked and encoded once per batch sender. */
@@ -121,6 +183,11 @@ export class BatchSender {
     if (!Number.isSafeInteger(timestampMs) || timestampMs < this.minTimestampMs) {
       this.format.formatTimestamp(timestampMs);
     }
+    if (this.stored && this.isStored(series, value, timestampMs)) {
+      this.storedCount += 1;
+      return;
+    }
+    this.spanOf(series, timestampMs);
     const { prefix, suffix } = series;
     this.reserve(prefix.length + suffix.length + NUMBERS_MAX_BYTES);
     const buffer = this.buffer;
@@ -205,6 +272,27 @@ export class BatchSender {
     return Object.fromEntries(this.confirmedByKind);
   }
 
+  private isStored(series: Series, value: number, timestampMs: number): boolean {
+    const text = this.infoBySeries.get(series)?.text;
+    const held = text === undefined ? undefined : this.stored?.get(text)?.get(timestampMs);
+    if (held === undefined) return false;
+    return Math.abs(held - value) <= STORED_VALUE_TOLERANCE * Math.max(1, Math.abs(value));
+  }
+
+  private spanOf(series: Series, timestampMs: number): void {
+    let span = series === this.lastSpanSeries ? this.lastSpan : this.pendingSpans.get(series);
+    if (!span) {
+      const info = this.infoBySeries.get(series);
+      if (!info) throw new Error('a series must come from this sender');
+      span = { info, fromMs: timestampMs, toMs: timestampMs };
+      this.pendingSpans.set(series, span);
+    }
+    this.lastSpanSeries = series;
+    this.lastSpan = span;
+    if (timestampMs < span.fromMs) span.fromMs = timestampMs;
+    if (timestampMs > span.toMs) span.toMs = timestampMs;
+  }
+
   private counted(kind: string): void {
     this.lines += 1;
     if (kind === this.runKind) {
@@ -246,10 +334,18 @@ export class BatchSender {
     const count = this.lines;
     const byKind = this.pendingByKind;
     const callbacks = this.pendingCallbacks;
+    const spans = [...this.pendingSpans.values()].map(({ info, fromMs, toMs }) => ({
+      series: info.key,
+      fromMs,
+      toMs,
+    }));
     this.length = 0;
     this.lines = 0;
     this.pendingByKind = new Map();
     this.pendingCallbacks = [];
+    this.pendingSpans = new Map();
+    this.lastSpanSeries = null;
+    this.lastSpan = null;
     // The next batch is written into the other buffer while this one is compressed and sent.
     this.buffer = this.spare ?? Buffer.allocUnsafe(INITIAL_BYTES);
     this.spare = null;
@@ -261,7 +357,10 @@ export class BatchSender {
     }
     this.inFlightCallbacks = callbacks;
     this.inFlightCount = count;
-    this.inFlight = this.send(body).then(
+    const send = this.send;
+    const beforeSend = this.beforeSend;
+    const sent = beforeSend ? beforeSend(spans).then(() => send(body)) : send(body);
+    this.inFlight = sent.then(
       () => {
         this.inFlight = null;
         this.inFlightCount = 0;
@@ -273,6 +372,7 @@ export class BatchSender {
         this.inFlight = null;
         this.inFlightCount = 0;
         this.inFlightCallbacks = [];
+        this.failedSpans = spans;
         this.failure = { error };
       },
     );

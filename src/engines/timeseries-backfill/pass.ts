@@ -10,6 +10,7 @@ import { sendEcowatt, sendTempo } from './national-days.js';
 import type { NationalDaysPass } from './national-days.js';
 import type { BackfillState } from './state.js';
 import { planTariffs } from './tariff-days.js';
+import { mergeSpans, readBackSpans } from './uncertain-spans.js';
 import type { BackfillSchema, EnergyType, Sample, TimeSeriesWriter } from './writer.js';
 
 /** Days back from today whose fingerprints stay in the state even when unchanged (MED re-fetches recent days). */
@@ -59,8 +60,30 @@ export async function runBackfillPass<S extends BackfillState>(
 ): Promise<ExportOutcome> {
   const { writer, title } = options;
   const previous = options.state.read(ctx.state);
-  // A dry run sends nothing, whatever the writer: the batches become payloads.
-  const sender = new BatchSender(options.batchSize, ctx.dryRun ? { ...writer, send: null } : writer);
+  const previousUncertain = previous.uncertain ?? [];
+  const { checkpoint } = ctx;
+  // A dry run sends nothing, whatever the writer: the batches become payloads. Before each batch goes out, what
+  // is confirmed so far and what this batch carries are recorded, so a process killed mid-request leaves the
+  // next pass knowing which spans to read back.
+  const sender = new BatchSender(
+    options.batchSize,
+    ctx.dryRun
+      ? { ...writer, send: null }
+      : {
+          ...writer,
+          ...(checkpoint
+            ? {
+                beforeSend: (spans) =>
+                  checkpoint(
+                    options.state.store({ ...confirmed, uncertain: mergeSpans(previousUncertain, spans) }),
+                  ),
+              }
+            : {}),
+        },
+  );
+  if (!ctx.dryRun && previousUncertain.length > 0) {
+    sender.skipStored(await readBackSpans(writer, previousUncertain));
+  }
 
   // Where a resumed pass picks up changes if this one fails part-way (the core keeps its watermark then).
   const passMark = await ctx.query.changeCursor();
@@ -91,6 +114,7 @@ export async function runBackfillPass<S extends BackfillState>(
     batches: sender.batches,
     ...skippedDetails(pass),
     ...(pass.costs.size > 0 ? { costs: Object.fromEntries(pass.costs) } : {}),
+    ...(sender.alreadyStored > 0 ? { alreadyStored: sender.alreadyStored } : {}),
     ...pass.notes,
   });
 
@@ -111,7 +135,7 @@ export async function runBackfillPass<S extends BackfillState>(
       records,
       details: details(),
       // A success moves the core's watermark: no resume point is needed any more.
-      state: options.state.store({ ...confirmed, ...closing?.state, resumeSince: null }),
+      state: options.state.store({ ...confirmed, ...closing?.state, resumeSince: null, uncertain: [] }),
       summary: `${records} samples in ${sender.batches} batch(es) to ${options.summaryTarget}`,
       payloads: sender.payloads,
     };
@@ -126,7 +150,10 @@ export async function runBackfillPass<S extends BackfillState>(
     throw new DeliveryError(`${title} stopped accepting samples after ${sender.confirmed}: ${reason}`, {
       records: sender.confirmed,
       details: details(),
-      state: options.state.store(confirmed),
+      state: options.state.store({
+        ...confirmed,
+        uncertain: mergeSpans(previousUncertain, sender.uncertain),
+      }),
     });
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EcowattDay, TempoDay } from '../../query/types.js';
+import type { SeriesSpan } from './writer.js';
 
 /**
  * What a time-series destination remembers between confirmed deliveries (stored as JSON by the core, beside
@@ -13,7 +14,10 @@ import type { EcowattDay, TempoDay } from '../../query/types.js';
  *   tariff samples were sent with (see tariff-days.ts);
  * - `progress`: for a backfill interrupted part-way, the last day (month) of each stream that was accepted;
  * - `resumeSince`: after such a failure before any success, where the next pass looks for changes (the core
- *   only has a watermark after a success).
+ *   only has a watermark after a success);
+ * - `uncertain`: the series and time spans of batches whose fate is unknown (sent, but neither confirmed nor
+ *   refused: cut mid-request, or the process killed before the answer), recorded before each batch is sent; the
+ *   next pass reads them back from the server and sends only what it does not hold.
  */
 export interface BackfillState {
   backfilled: string[];
@@ -22,6 +26,8 @@ export interface BackfillState {
   tempo: Record<string, string>;
   ecowatt: Record<string, string>;
   fingerprints: Record<string, Record<string, string>>;
+  /** Absent when none. */
+  uncertain?: SeriesSpan[];
 }
 
 const TEMPO_LETTERS = { BLUE: 'B', WHITE: 'W', RED: 'R' } as const;
@@ -29,6 +35,20 @@ const EMPTY_TEMPO_SLOT = '.';
 const ECOWATT_SLOT_LENGTH = 6;
 const EMPTY_ECOWATT_SLOT = '.'.repeat(ECOWATT_SLOT_LENGTH);
 const SLOTS = 31;
+
+function readSpans(value: unknown): SeriesSpan[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown) => {
+    if (typeof item !== 'object' || item === null) return [];
+    const { series, fromMs, toMs } = item as Record<string, unknown>;
+    if (typeof fromMs !== 'number' || typeof toMs !== 'number' || typeof series !== 'object' || !series)
+      return [];
+    const { metric, labels, field } = series as Record<string, unknown>;
+    if (typeof metric !== 'string' || (field !== undefined && typeof field !== 'string')) return [];
+    const key = { metric, labels: stringRecord(labels), ...(field !== undefined ? { field } : {}) };
+    return [{ series: key, fromMs, toMs }];
+  });
+}
 
 function stringRecord(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
@@ -52,6 +72,7 @@ export function readBackfillState(raw: Readonly<Record<string, unknown>>): Backf
     typeof raw['resumeSince'] === 'string' && !Number.isNaN(Date.parse(raw['resumeSince']))
       ? raw['resumeSince']
       : null;
+  const uncertain = readSpans(raw['uncertain']);
   return {
     backfilled,
     progress: stringRecord(raw['progress']),
@@ -59,6 +80,7 @@ export function readBackfillState(raw: Readonly<Record<string, unknown>>): Backf
     tempo: stringRecord(raw['tempo']),
     ecowatt: stringRecord(raw['ecowatt']),
     fingerprints,
+    ...(uncertain.length > 0 ? { uncertain } : {}),
   };
 }
 
@@ -70,6 +92,7 @@ export function toStoredBackfillState(state: BackfillState): Record<string, unkn
     tempo: state.tempo,
     ecowatt: state.ecowatt,
     fingerprints: state.fingerprints,
+    ...(state.uncertain?.length ? { uncertain: state.uncertain } : {}),
   };
 }
 

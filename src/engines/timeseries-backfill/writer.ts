@@ -76,6 +76,13 @@ export interface LineFormat {
   formatTimestamp(timestampMs: number): string;
 }
 
+/** The instants of one series a batch carries, first and last (epoch ms, inclusive). */
+export interface SeriesSpan {
+  series: SeriesKey;
+  fromMs: number;
+  toMs: number;
+}
+
 /** A value at an instant. */
 export interface TimedValue {
   timestampMs: number;

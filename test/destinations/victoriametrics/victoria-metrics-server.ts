@@ -46,6 +46,11 @@ export interface VictoriaMetricsUnderTest {
   exportSeries(match: string): Promise<ExportedSeries[]>;
   /** Lines VictoriaMetrics could not parse and dropped since it started (it still answered 204 for them). */
   invalidLineCount(): Promise<number>;
+  /**
+   * Stops the single node (SIGTERM, as systemd does) and starts it again on the same port and data; null for the
+   * in-process stand-in, which keeps nothing across a restart.
+   */
+  restart: (() => Promise<void>) | null;
   close(): Promise<void>;
 }
 
@@ -120,6 +125,7 @@ async function startFallback(options: StartOptions): Promise<VictoriaMetricsUnde
     proxyUrl: options.proxyUsers ? fake.url : null,
     exportSeries: (match) => exportSeries(fake.url, match, authorization),
     invalidLineCount: async () => fake.invalidLines.length,
+    restart: null,
     close: () => fake.close(),
   };
 }
@@ -217,7 +223,7 @@ async function startReal(binary: string, options: StartOptions): Promise<Victori
         `-httpAuth.password=${options.basicAuth.password}`,
       );
     }
-    const single = launch(binary, args);
+    let single = launch(binary, args);
     processes.push(single);
     await waitForHealth(url, single, 'victoria-metrics');
 
@@ -260,6 +266,13 @@ async function startReal(binary: string, options: StartOptions): Promise<Victori
         const text = await (await fetch(`${url}/metrics`)).text();
         const line = /^vm_rows_invalid_total\{type="prometheus"\} (\d+)$/m.exec(text);
         return Number(line?.[1] ?? 0);
+      },
+      async restart() {
+        await single.stop();
+        const restarted = launch(binary, args);
+        processes.splice(processes.indexOf(single), 1, restarted);
+        single = restarted;
+        await waitForHealth(url, single, 'victoria-metrics');
       },
       close: cleanup,
     };

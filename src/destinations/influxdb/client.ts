@@ -5,6 +5,8 @@ import { httpRequestOptions } from '../../net/http-request-options.js';
 import type { ApiVersion, InfluxdbConfig, InfluxTarget } from './config.js';
 import { targetOf } from './config.js';
 import { ConfigError } from '../../config/config-error.js';
+import { classifyNetworkError, networkErrorReason } from '../../net/explain-network-error.js';
+import { HttpStatusError, UnreachableError } from '../../net/http-errors.js';
 
 const gzipAsync = promisify(gzip);
 /** Line protocol is repeated keys and digits: level 1 shrinks it nearly as well as the default, much faster. */
@@ -42,15 +44,9 @@ export interface InfluxQLResult {
 }
 
 /** InfluxDB answered, but not with success: its status and its own message (`error`, or `message` on 2.x). */
-export class InfluxHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly serverText: string,
-    readonly url: string,
-  ) {
-    super(
-      `HTTP ${status} from ${url}${serverText ? `: ${serverText}` : ''}${explainStatus(status, serverText)}`,
-    );
+export class InfluxHttpError extends HttpStatusError {
+  constructor(status: number, serverText: string, url: string) {
+    super(status, serverText, url, explainStatus(status, serverText));
     this.name = 'InfluxHttpError';
   }
 }
@@ -80,13 +76,9 @@ export function isPartialWrite(status: number, serverText: string): boolean {
 }
 
 /** InfluxDB could not be reached at all (refused, unknown host, timeout, TLS). */
-export class InfluxUnreachableError extends Error {
-  constructor(
-    readonly url: string,
-    readonly code: string | undefined,
-    detail: string,
-  ) {
-    super(`cannot reach ${url}: ${detail}`);
+export class InfluxUnreachableError extends UnreachableError {
+  constructor(url: string, code: string | undefined, detail: string) {
+    super(url, code, detail);
     this.name = 'InfluxUnreachableError';
   }
 }
@@ -338,20 +330,15 @@ function header(response: HttpResponse, name: string): string | null {
 }
 
 function unreachable(url: string, error: unknown, timeoutMs: number): Error {
-  if (!(error instanceof Error)) return new InfluxUnreachableError(url, undefined, String(error));
-  const code = (error as { code?: unknown }).code;
-  const codeText = typeof code === 'string' ? code : undefined;
-  if (error.name === 'AbortError' || codeText === 'ERR_ABORTED') return error;
-  let detail = error.message;
-  if (codeText === 'ECONNREFUSED') detail = 'connection refused (is InfluxDB running and listening there?)';
-  else if (codeText === 'ENOTFOUND' || codeText === 'EAI_AGAIN') detail = 'unknown host name';
-  else if (codeText === 'ETIMEDOUT' || error.name === 'TimeoutError')
-    detail = `no answer within ${timeoutMs} ms`;
-  else if (codeText === 'ECONNRESET') detail = 'connection reset (wrong port, or HTTPS expected?)';
-  else if (codeText?.startsWith('ERR_TLS') || /certificate/i.test(error.message)) {
-    detail = `TLS verification failed (${error.message}); set INFLUXDB_CA_CERT to the CA that signed the certificate`;
-  } else if (codeText === 'EPROTO' || /wrong version number/i.test(error.message)) {
-    detail = `TLS handshake failed (${error.message}); is the URL scheme (http/https) right?`;
-  }
-  return new InfluxUnreachableError(url, codeText, detail);
+  const fault = classifyNetworkError(error);
+  if (error instanceof Error && (error.name === 'AbortError' || fault.code === 'ERR_ABORTED')) return error;
+  const reason = networkErrorReason(error, {
+    service: 'InfluxDB',
+    url: new URL(url),
+    urlOption: 'INFLUXDB_URL',
+    timeoutOption: 'INFLUXDB_TIMEOUT',
+    timeoutMs,
+    caOption: 'INFLUXDB_CA_CERT',
+  });
+  return new InfluxUnreachableError(url, fault.code, reason);
 }

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { VictoriaMetricsEndpoints } from './endpoints.js';
+import { HttpStatusError, UnreachableError } from '../../net/http-errors.js';
 
 const gzipAsync = promisify(gzip);
 const GZIP_LEVEL = 1;
@@ -37,27 +38,17 @@ export interface ExportedSeries {
 }
 
 /** VictoriaMetrics answered, but not with success: `status` and its own text, cleaned of request details. */
-export class VictoriaMetricsHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly serverText: string,
-    readonly url: string,
-  ) {
-    super(
-      `HTTP ${status} from ${url}${serverText ? `: ${serverText}` : ''}${explainStatus(status, serverText)}`,
-    );
+export class VictoriaMetricsHttpError extends HttpStatusError {
+  constructor(status: number, serverText: string, url: string) {
+    super(status, serverText, url, explainStatus(status, serverText));
     this.name = 'VictoriaMetricsHttpError';
   }
 }
 
 /** VictoriaMetrics could not be reached at all (refused, unknown host, timeout, TLS). */
-export class VictoriaMetricsUnreachableError extends Error {
-  constructor(
-    readonly url: string,
-    readonly code: string | undefined,
-    detail: string,
-  ) {
-    super(`cannot reach ${url}: ${detail}`);
+export class VictoriaMetricsUnreachableError extends UnreachableError {
+  constructor(url: string, code: string | undefined, detail: string) {
+    super(url, code, detail);
     this.name = 'VictoriaMetricsUnreachableError';
   }
 }

@@ -1,4 +1,6 @@
 import type { Payload } from '../../contract/destination.js';
+import { holds, storedSamplesOf } from './uncertain-spans.js';
+import type { StoredSamples } from './uncertain-spans.js';
 import type { LineFormat, Sample, SeriesKey, SeriesSpan, TimedValue } from './writer.js';
 
 /** What every line of one series writes around its value, checked, escaped and UTF-8 encoded once. */
@@ -17,15 +19,6 @@ const NUMBERS_MAX_BYTES = 48;
 const INITIAL_BYTES = 64 * 1024;
 /** Series of `add` remembered (Tempo colours, EcoWatt, run figures: a few dozen). */
 const MAX_REMEMBERED_SERIES = 256;
-/**
- * How close a value read back must be to the one about to be sent to count as already stored: VictoriaMetrics
- * keeps values as decimals of about 12 significant digits (lib/decimal/decimal.go, `FromFloat`).
- */
-const STORED_VALUE_TOLERANCE = 1e-9;
-
-/** Samples the server already holds, per series (its line start as text), by timestamp. */
-export type StoredSamples = Map<string, Map<number, number>>;
-
 /** A series' key, and its line start as text (what identifies it across passes). */
 interface SeriesInfo {
   key: SeriesKey;
@@ -129,13 +122,7 @@ export class BatchSender {
 
   /** Samples the server already holds (read back): they are not written again, and counted in `alreadyStored`. */
   skipStored(samples: ReadonlyMap<SeriesKey, readonly TimedValue[]>): void {
-    const stored: StoredSamples = new Map();
-    for (const [key, values] of samples) {
-      const text = this.format.seriesPrefix(key.metric, key.labels, key.field);
-      const byTimestamp = stored.get(text) ?? new Map<number, number>();
-      for (const { timestampMs, value } of values) byTimestamp.set(timestampMs, value);
-      stored.set(text, byTimestamp);
-    }
+    const stored = storedSamplesOf(this.format, samples);
     this.stored = stored.size > 0 ? stored : null;
   }
 
@@ -274,9 +261,7 @@ export class BatchSender {
 
   private isStored(series: Series, value: number, timestampMs: number): boolean {
     const text = this.infoBySeries.get(series)?.text;
-    const held = text === undefined ? undefined : this.stored?.get(text)?.get(timestampMs);
-    if (held === undefined) return false;
-    return Math.abs(held - value) <= STORED_VALUE_TOLERANCE * Math.max(1, Math.abs(value));
+    return text !== undefined && this.stored !== null && holds(this.stored, text, timestampMs, value);
   }
 
   private spanOf(series: Series, timestampMs: number): void {

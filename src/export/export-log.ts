@@ -33,6 +33,10 @@ export async function readState(db: Kysely<Database>, destination: string): Prom
     .select(['state', 'watermark'])
     .where('destination', '=', destination)
     .executeTakeFirst();
+  return storedStateOf(row);
+}
+
+function storedStateOf(row: { state: Record<string, unknown> | null; watermark: Date | null } | undefined) {
   const { [TARGET_KEY]: target, [EARLIER_TARGETS_KEY]: earlier, ...state } = row?.state ?? {};
   return {
     state,
@@ -44,6 +48,53 @@ export async function readState(db: Kysely<Database>, destination: string): Prom
   };
 }
 
+export interface StartedRun {
+  logId: string;
+  /** Rows left `running` by a process that died (SIGKILL, power cut), now closed as errors. */
+  interrupted: number;
+  stored: StoredState;
+  /** The database's clock as the run starts: the next run looks for changes from here (with its margin). */
+  changeCursor: Date;
+}
+
+const INTERRUPTED_MESSAGE =
+  'interrupted: the process stopped before finishing; nothing it did not confirm was recorded';
+
+/**
+ * A run's start in one statement (an idle cron pass is mostly round trips): closes the rows a dead process left
+ * `running`, opens this run's row, and reads the stored state and the clock. Only called while holding the
+ * destination's lock, so no live run owns those rows; the update cannot see the row inserted beside it (one
+ * statement, one snapshot).
+ */
+export async function startRun(db: Kysely<Database>, destination: string): Promise<StartedRun> {
+  const { rows } = await sql<{
+    log_id: string;
+    interrupted: string;
+    change_cursor: Date;
+    state: Record<string, unknown> | null;
+    watermark: Date | null;
+  }>`
+    with interrupted as (
+      update export_logs set status = 'error', error_message = ${INTERRUPTED_MESSAGE}, completed_at = now()
+      where destination = ${destination} and status = 'running'
+      returning 1
+    ), started as (
+      insert into export_logs (destination, status, error_message, details, completed_at)
+      values (${destination}, 'running', null, '{}', null)
+      returning id
+    )
+    select (select id from started) as log_id, (select count(*) from interrupted) as interrupted,
+      now() as change_cursor, export_state.state, export_state.watermark
+    from (select 1) as one left join export_state on export_state.destination = ${destination}`.execute(db);
+  const row = rows[0]!;
+  return {
+    logId: String(row.log_id),
+    interrupted: Number(row.interrupted),
+    stored: storedStateOf(row.state === null ? undefined : row),
+    changeCursor: row.change_cursor,
+  };
+}
+
 export async function lastSuccessAt(db: Kysely<Database>, destination: string): Promise<Date | null> {
   const row = await db
     .selectFrom('export_logs')
@@ -52,15 +103,6 @@ export async function lastSuccessAt(db: Kysely<Database>, destination: string): 
     .where('status', '=', 'success')
     .executeTakeFirst();
   return (row?.last as Date | null | undefined) ?? null;
-}
-
-export async function startLog(db: Kysely<Database>, destination: string): Promise<string> {
-  const row = await db
-    .insertInto('export_logs')
-    .values({ destination, status: 'running', error_message: null, details: '{}', completed_at: null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
 }
 
 export async function recordSkipped(
@@ -80,25 +122,6 @@ export async function recordSkipped(
     .execute();
 }
 
-/**
- * Rows left `running` by a process that died (SIGKILL, power cut): only called while holding the
- * destination's lock, so no live run owns them.
- */
-export async function closeInterruptedRuns(db: Kysely<Database>, destination: string): Promise<number> {
-  const result = await db
-    .updateTable('export_logs')
-    .set({
-      status: 'error',
-      error_message:
-        'interrupted: the process stopped before finishing; nothing it did not confirm was recorded',
-      completed_at: sql<Date>`now()`,
-    })
-    .where('destination', '=', destination)
-    .where('status', '=', 'running')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
-
 export interface Completion {
   status: Exclude<ExportStatus, 'running' | 'skipped'>;
   records: number;
@@ -108,43 +131,46 @@ export interface Completion {
   state?: StoredState;
 }
 
-/** The log row's completion and the state it confirms are written in one transaction. */
+/**
+ * The log row's completion and the state it confirms, in one statement (so atomically, and in one round trip): a
+ * data-modifying CTE updates the log row beside the state's upsert.
+ */
 export async function completeLog(
   db: Kysely<Database>,
   destination: string,
   logId: string,
   completion: Completion,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('export_logs')
-      .set({
-        status: completion.status,
-        records_exported: completion.records,
-        details: redact(JSON.stringify(completion.details)),
-        error_message: completion.errorMessage === null ? null : redact(completion.errorMessage),
-        completed_at: sql<Date>`now()`,
-      })
-      .where('id', '=', logId)
-      .execute();
-    if (completion.state) {
-      const values = {
-        destination,
-        state: JSON.stringify({
-          ...completion.state.state,
-          ...(completion.state.target ? { [TARGET_KEY]: completion.state.target } : {}),
-          ...(completion.state.earlierTargets && Object.keys(completion.state.earlierTargets).length > 0
-            ? { [EARLIER_TARGETS_KEY]: completion.state.earlierTargets }
-            : {}),
-        }),
-        watermark: completion.state.watermark,
-        updated_at: sql<Date>`now()`,
-      };
-      await trx
-        .insertInto('export_state')
-        .values(values)
-        .onConflict((oc) => oc.column('destination').doUpdateSet(values))
-        .execute();
-    }
-  });
+  const completeRow = db
+    .updateTable('export_logs')
+    .set({
+      status: completion.status,
+      records_exported: completion.records,
+      details: redact(JSON.stringify(completion.details)),
+      error_message: completion.errorMessage === null ? null : redact(completion.errorMessage),
+      completed_at: sql<Date>`now()`,
+    })
+    .where('id', '=', logId);
+  if (!completion.state) {
+    await completeRow.execute();
+    return;
+  }
+  const values = {
+    destination,
+    state: JSON.stringify({
+      ...completion.state.state,
+      ...(completion.state.target ? { [TARGET_KEY]: completion.state.target } : {}),
+      ...(completion.state.earlierTargets && Object.keys(completion.state.earlierTargets).length > 0
+        ? { [EARLIER_TARGETS_KEY]: completion.state.earlierTargets }
+        : {}),
+    }),
+    watermark: completion.state.watermark,
+    updated_at: sql<Date>`now()`,
+  };
+  await db
+    .with('completed', () => completeRow)
+    .insertInto('export_state')
+    .values(values)
+    .onConflict((oc) => oc.column('destination').doUpdateSet(values))
+    .execute();
 }

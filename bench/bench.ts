@@ -304,6 +304,7 @@ try {
 const growth: GrowthPoint[] = [];
 const growthDatabase = await createTestDatabase();
 try {
+  await timeCommand('node', [...CLI, 'migrate'], { env: { DATABASE_URL: growthDatabase.url } });
   // One database grown step by step: each size adds the PDLs the one before did not have.
   for (const size of GROWTH_PDLS) {
     log(`growth: generating up to ${size} PDLs × ${GROWTH_YEARS} year(s) …`);

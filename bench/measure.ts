@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const RSS_PRELOAD = fileURLToPath(new URL('./report-rss.mjs', import.meta.url));
+/** GNU time (Debian's `time` package): its -v report gives the peak resident set size the issue's targets use. */
+const GNU_TIME = '/usr/bin/time';
 
 export interface CommandRun {
   seconds: number;
   exitCode: number | null;
-  /** Peak resident set size of the process, MB (only when measured with `rss: true`). */
+  /** Peak resident set size of the process, MB, from `/usr/bin/time -v` (only when measured with `rss: true`). */
   peakRssMb: number | null;
   stdout: string;
   stderr: string;
@@ -20,9 +21,9 @@ export async function timeCommand(
   options: { env?: Record<string, string>; rss?: boolean; input?: string } = {},
 ): Promise<CommandRun> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', ...options.env };
-  if (options.rss) env.NODE_OPTIONS = `--import ${RSS_PRELOAD}`;
+  const [program, argv] = options.rss ? [GNU_TIME, ['-v', command, ...args]] : [command, args];
   const started = performance.now();
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(program, argv, { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -30,7 +31,7 @@ export async function timeCommand(
   child.stdin.end(options.input ?? '');
   const exitCode = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const seconds = (performance.now() - started) / 1000;
-  const rss = /^med-export-peak-rss-kb=(\d+)$/m.exec(stderr);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
   return { seconds, exitCode, peakRssMb: rss ? Number(rss[1]) / 1024 : null, stdout, stderr };
 }
 

@@ -33,6 +33,10 @@ export async function readState(db: Kysely<Database>, destination: string): Prom
     .select(['state', 'watermark'])
     .where('destination', '=', destination)
     .executeTakeFirst();
+  return storedStateOf(row);
+}
+
+function storedStateOf(row: { state: Record<string, unknown> | null; watermark: Date | null } | undefined) {
   const { [TARGET_KEY]: target, [EARLIER_TARGETS_KEY]: earlier, ...state } = row?.state ?? {};
   return {
     state,
@@ -44,6 +48,84 @@ export async function readState(db: Kysely<Database>, destination: string): Prom
   };
 }
 
+export interface StartedRun {
+  logId: string;
+  /** Rows left `running` by a process that died (SIGKILL, power cut), now closed as errors. */
+  interrupted: number;
+  stored: StoredState;
+  /** The database's clock as the run starts: the next run looks for changes from here (with its margin). */
+  changeCursor: Date;
+}
+
+const INTERRUPTED_MESSAGE =
+  'interrupted: the process stopped before finishing; nothing it did not confirm was recorded';
+
+/** Where a running row keeps its last checkpoint (see `saveCheckpoint`). */
+const CHECKPOINT_KEY = 'checkpoint';
+
+/**
+ * Keeps a destination's state part-way through a run in its `running` row: the stored state (export_state)
+ * only changes when a run ends, or when a run that died is closed (`startRun`).
+ */
+export async function saveCheckpoint(
+  db: Kysely<Database>,
+  logId: string,
+  state: Record<string, unknown>,
+): Promise<void> {
+  await db
+    .updateTable('export_logs')
+    .set({ details: JSON.stringify({ [CHECKPOINT_KEY]: state }) })
+    .where('id', '=', logId)
+    .execute();
+}
+
+/**
+ * One statement for a run's start (an idle cron pass makes as few round trips as it can): closes the runs a
+ * process that died left `running` (only called while holding the destination's lock, so no live run owns
+ * them), adopts the last checkpoint of the latest of them as the stored state (the watermark stays: what that
+ * run had confirmed is not sent again, and what it had in flight is known to be uncertain), opens this run's
+ * row, and reads the stored state and the database's clock.
+ */
+export async function startRun(db: Kysely<Database>, destination: string): Promise<StartedRun> {
+  const { rows } = await sql<{
+    log_id: string;
+    interrupted: string;
+    change_cursor: Date;
+    state: Record<string, unknown> | null;
+    watermark: Date | null;
+  }>`
+    with interrupted as (
+      update export_logs set status = 'error', error_message = ${INTERRUPTED_MESSAGE}, completed_at = now()
+      where destination = ${destination} and status = 'running'
+      returning id, started_at, details
+    ), adopted as (
+      insert into export_state (destination, state, watermark, updated_at)
+      select ${destination}, checkpoint, null, now()
+      from (
+        select details -> ${CHECKPOINT_KEY}::text as checkpoint from interrupted
+        order by started_at desc, id desc limit 1
+      ) as latest
+      where jsonb_typeof(checkpoint) = 'object'
+      on conflict (destination) do update set state = excluded.state, updated_at = now()
+      returning state
+    ), started as (
+      insert into export_logs (destination, status, error_message, details, completed_at)
+      values (${destination}, 'running', null, '{}', null)
+      returning id
+    )
+    select (select id from started) as log_id, (select count(*) from interrupted) as interrupted,
+      now() as change_cursor, coalesce((select state from adopted), export_state.state) as state,
+      export_state.watermark
+    from (select 1) as one left join export_state on export_state.destination = ${destination}`.execute(db);
+  const row = rows[0]!;
+  return {
+    logId: String(row.log_id),
+    interrupted: Number(row.interrupted),
+    stored: storedStateOf(row.state === null ? undefined : row),
+    changeCursor: row.change_cursor,
+  };
+}
+
 export async function lastSuccessAt(db: Kysely<Database>, destination: string): Promise<Date | null> {
   const row = await db
     .selectFrom('export_logs')
@@ -52,15 +134,6 @@ export async function lastSuccessAt(db: Kysely<Database>, destination: string): 
     .where('status', '=', 'success')
     .executeTakeFirst();
   return (row?.last as Date | null | undefined) ?? null;
-}
-
-export async function startLog(db: Kysely<Database>, destination: string): Promise<string> {
-  const row = await db
-    .insertInto('export_logs')
-    .values({ destination, status: 'running', error_message: null, details: '{}', completed_at: null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
 }
 
 export async function recordSkipped(
@@ -80,69 +153,6 @@ export async function recordSkipped(
     .execute();
 }
 
-/** Where a running row keeps its last checkpoint (see `saveCheckpoint`). */
-const CHECKPOINT_KEY = 'checkpoint';
-
-/**
- * Keeps a destination's state part-way through a run in its `running` row: the stored state (export_state)
- * only changes when a run ends, or when a run that died is closed (`closeInterruptedRuns`).
- */
-export async function saveCheckpoint(
-  db: Kysely<Database>,
-  logId: string,
-  state: Record<string, unknown>,
-): Promise<void> {
-  await db
-    .updateTable('export_logs')
-    .set({ details: JSON.stringify({ [CHECKPOINT_KEY]: state }) })
-    .where('id', '=', logId)
-    .execute();
-}
-
-/**
- * Rows left `running` by a process that died (SIGKILL, power cut): only called while holding the
- * destination's lock, so no live run owns them. The last checkpoint of the latest one becomes the stored
- * state (the watermark stays): what that run had confirmed is not sent again, and what it had in flight is
- * known to be uncertain.
- */
-export async function closeInterruptedRuns(db: Kysely<Database>, destination: string): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .selectFrom('export_logs')
-      .select(['id', 'details'])
-      .where('destination', '=', destination)
-      .where('status', '=', 'running')
-      .orderBy('started_at')
-      .orderBy('id')
-      .execute();
-    if (rows.length === 0) return 0;
-    await trx
-      .updateTable('export_logs')
-      .set({
-        status: 'error',
-        error_message:
-          'interrupted: the process stopped before finishing; nothing it did not confirm was recorded',
-        completed_at: sql<Date>`now()`,
-      })
-      .where(
-        'id',
-        'in',
-        rows.map((row) => row.id),
-      )
-      .execute();
-    const checkpoint = rows.at(-1)?.details[CHECKPOINT_KEY];
-    if (typeof checkpoint === 'object' && checkpoint !== null && !Array.isArray(checkpoint)) {
-      const state = JSON.stringify(checkpoint);
-      await trx
-        .insertInto('export_state')
-        .values({ destination, state, watermark: null, updated_at: sql<Date>`now()` })
-        .onConflict((oc) => oc.column('destination').doUpdateSet({ state, updated_at: sql<Date>`now()` }))
-        .execute();
-    }
-    return rows.length;
-  });
-}
-
 export interface Completion {
   status: Exclude<ExportStatus, 'running' | 'skipped'>;
   records: number;
@@ -152,43 +162,46 @@ export interface Completion {
   state?: StoredState;
 }
 
-/** The log row's completion and the state it confirms are written in one transaction. */
+/**
+ * The log row's completion and the state it confirms, in one statement (so atomically, and in one round trip): a
+ * data-modifying CTE updates the log row beside the state's upsert.
+ */
 export async function completeLog(
   db: Kysely<Database>,
   destination: string,
   logId: string,
   completion: Completion,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('export_logs')
-      .set({
-        status: completion.status,
-        records_exported: completion.records,
-        details: redact(JSON.stringify(completion.details)),
-        error_message: completion.errorMessage === null ? null : redact(completion.errorMessage),
-        completed_at: sql<Date>`now()`,
-      })
-      .where('id', '=', logId)
-      .execute();
-    if (completion.state) {
-      const values = {
-        destination,
-        state: JSON.stringify({
-          ...completion.state.state,
-          ...(completion.state.target ? { [TARGET_KEY]: completion.state.target } : {}),
-          ...(completion.state.earlierTargets && Object.keys(completion.state.earlierTargets).length > 0
-            ? { [EARLIER_TARGETS_KEY]: completion.state.earlierTargets }
-            : {}),
-        }),
-        watermark: completion.state.watermark,
-        updated_at: sql<Date>`now()`,
-      };
-      await trx
-        .insertInto('export_state')
-        .values(values)
-        .onConflict((oc) => oc.column('destination').doUpdateSet(values))
-        .execute();
-    }
-  });
+  const completeRow = db
+    .updateTable('export_logs')
+    .set({
+      status: completion.status,
+      records_exported: completion.records,
+      details: redact(JSON.stringify(completion.details)),
+      error_message: completion.errorMessage === null ? null : redact(completion.errorMessage),
+      completed_at: sql<Date>`now()`,
+    })
+    .where('id', '=', logId);
+  if (!completion.state) {
+    await completeRow.execute();
+    return;
+  }
+  const values = {
+    destination,
+    state: JSON.stringify({
+      ...completion.state.state,
+      ...(completion.state.target ? { [TARGET_KEY]: completion.state.target } : {}),
+      ...(completion.state.earlierTargets && Object.keys(completion.state.earlierTargets).length > 0
+        ? { [EARLIER_TARGETS_KEY]: completion.state.earlierTargets }
+        : {}),
+    }),
+    watermark: completion.state.watermark,
+    updated_at: sql<Date>`now()`,
+  };
+  await db
+    .with('completed', () => completeRow)
+    .insertInto('export_state')
+    .values(values)
+    .onConflict((oc) => oc.column('destination').doUpdateSet(values))
+    .execute();
 }

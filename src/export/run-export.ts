@@ -16,13 +16,12 @@ import type { QueryLayer } from '../query/types.js';
 import { redact } from '../redact.js';
 import { withDestinationLock } from './destination-lock.js';
 import {
-  closeInterruptedRuns,
   completeLog,
   lastSuccessAt,
   readState,
   recordSkipped,
   saveCheckpoint,
-  startLog,
+  startRun,
 } from './export-log.js';
 import type { StoredState } from './export-log.js';
 import { forTarget } from './target-state.js';
@@ -150,18 +149,19 @@ async function runDestination(
     }
   }
 
-  const locked = await withDestinationLock(db, id, async () => {
-    const interrupted = await closeInterruptedRuns(db, id);
-    if (interrupted > 0)
-      log.warn(`${id}: closed ${interrupted} run(s) left unfinished by a process that died`);
-    const { stored, switched } = forTarget(await readState(db, id), currentTarget(selected));
-    const cursor = await options.query.changeCursor();
-    const logId = await startLog(db, id);
+  // The runner's own statements go over the connection holding the lock: one connection, no pool checkout.
+  const locked = await withDestinationLock(db, id, async (connection) => {
+    const run = await startRun(connection, id);
+    if (run.interrupted > 0)
+      log.warn(`${id}: closed ${run.interrupted} run(s) left unfinished by a process that died`);
+    const { stored, switched } = forTarget(run.stored, currentTarget(selected));
+    const cursor = run.changeCursor;
+    const logId = run.logId;
     try {
       const outcome = await callDestination(options, selected, stored, otherResults, (state) =>
-        saveCheckpoint(db, logId, state),
+        saveCheckpoint(connection, logId, state),
       );
-      await completeLog(db, id, logId, {
+      await completeLog(connection, id, logId, {
         status: 'success',
         records: outcome.records,
         details: outcome.details,
@@ -181,7 +181,7 @@ async function runDestination(
     } catch (error) {
       const message = describeError(error);
       const confirmed = error instanceof DeliveryError ? error.confirmed : undefined;
-      await completeLog(db, id, logId, {
+      await completeLog(connection, id, logId, {
         status: confirmed ? 'partial' : 'error',
         records: confirmed?.records ?? 0,
         details: confirmed?.details ?? {},

@@ -8,7 +8,6 @@ import type { QueryLayer } from '../../query/types.js';
 import type { GlobalOptions, Output } from '../io.js';
 import { openDatabase, readConfiguration } from '../session.js';
 import { printResults } from '../print-results.js';
-import { terminalProgress } from '../progress.js';
 
 export interface ExportOptions {
   all?: boolean;
@@ -41,7 +40,10 @@ export async function exportAction(
     return EXIT_USAGE;
   }
   const session = await openDatabase(config, output, { writes: !(options.dryRun ?? false) });
-  const progress = terminalProgress(output, { json: options.json ?? false });
+  // ora and its spinners load only when there is a terminal to show them on: cron's runs never pay for them.
+  const progress = output.io.progressStream
+    ? (await import('../progress.js')).terminalProgress(output, { json: options.json ?? false })
+    : undefined;
   let results: DestinationResult[];
   try {
     const query = createQueryLayer(session.db);

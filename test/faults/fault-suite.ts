@@ -2,7 +2,7 @@
  * The six faults every destination must survive, written once (the way Vector's sinks all pass
  * `run_and_assert_sink_compliance`): unreachable, closed at once, never answers, a 5xx, credentials revoked,
  * cut mid-stream. Each runs against the destination's real server or stand-in, with the MQTT destination in
- * the same runs, and checks what export_logs, export_state and the server hold, then that the next healthy run
+ * the same runs (but for MQTT itself), and checks what export_logs, export_state and the server hold, then that the next healthy run
  * delivers everything. A destination joins with one `FaultAdapter`: how to start its server, how to break it,
  * what the stored outcome must be.
  */
@@ -78,7 +78,7 @@ export interface DestinationUnderFaults {
     /** Bytes the client may send before the proxy cuts: past the reads, into the deliveries. */
     afterBytes: number;
     message(port: number): RegExp[];
-    /** What the partial run left; returns how many samples the server may keep twice (0 for most). */
+    /** What the cut run left; returns how many samples the server may keep twice (0 for most). */
     expectPartial(row: LogRow, before: Before): Promise<number>;
   };
   afterEach?(): void;
@@ -91,6 +91,15 @@ export interface FaultAdapter {
   title: string;
   /** Its options' prefix: `HOME_ASSISTANT` for HOME_ASSISTANT_URL, _ENABLED and _TIMEOUT. */
   envPrefix: string;
+  /** The option holding the server's address, when not `<envPrefix>_URL`. */
+  urlOption?: string;
+  /** The MQTT destination does not run beside the destination under test (it is the one under test). */
+  mqttBeside?: false;
+  /**
+   * The status of a run cut among its deliveries: `partial` when the destination records what the server
+   * confirmed before the cut, `error` when it confirms a run only whole (MQTT).
+   */
+  cutStatus?: 'error';
   /** MyElectricalData rows of the last 30 days, generated for DEMO_PDL with these options. */
   data: Omit<GenerateOptions, 'pdls' | 'from' | 'to'>;
   start(context: { database: TestDatabase; today: string }): Promise<DestinationUnderFaults>;
@@ -102,10 +111,12 @@ const TIMEOUT_S = 2;
 export function describeFaults(adapter: FaultAdapter): void {
   describe(`${adapter.title} under network and server faults`, () => {
     const { id } = adapter;
-    const urlKey = `${adapter.envPrefix}_URL`;
+    const urlKey = adapter.urlOption ?? `${adapter.envPrefix}_URL`;
+    const besideMqtt = adapter.mqttBeside ?? true;
     const today = parisParts(new Date()).date;
     let database: TestDatabase;
-    let broker: TestBroker;
+    /** The MQTT destination's broker, when it runs beside the destination under test. */
+    let broker: TestBroker | undefined;
     let server: DestinationUnderFaults;
     /**
      * Every run reaches the server through this proxy, passing through unless a case breaks it: the
@@ -120,7 +131,7 @@ export function describeFaults(adapter: FaultAdapter): void {
         [urlKey]: proxiedUrl(gateway),
         [`${adapter.envPrefix}_TIMEOUT`]: String(TIMEOUT_S),
         ...server.env(),
-        ...mqttEnv(broker),
+        ...(broker ? mqttEnv(broker) : {}),
         ...extra,
       });
 
@@ -130,7 +141,9 @@ export function describeFaults(adapter: FaultAdapter): void {
       gateway.mode = mode;
       return gateway;
     }
-    const proxiedUrl = (faulty: FaultyProxy) => `http://${faulty.host}:${faulty.port}`;
+    /** The server's URL (its scheme) at another host and port. */
+    const urlAt = (host: string, port: number) => `${new URL(server.url).protocol}//${host}:${port}`;
+    const proxiedUrl = (faulty: FaultyProxy) => urlAt(faulty.host, faulty.port);
 
     async function snapshot(): Promise<Before> {
       return {
@@ -151,7 +164,7 @@ export function describeFaults(adapter: FaultAdapter): void {
       const result = await exportAll();
       expect(result.exitCode, result.stdout + result.stderr).toBe(0);
       expect((await lastLog(database, id))?.status).toBe('success');
-      expect((await lastLog(database, 'mqtt'))?.status).toBe('success');
+      if (broker) expect((await lastLog(database, 'mqtt'))?.status).toBe('success');
       await server.expectAllDelivered(copies);
     }
 
@@ -188,7 +201,7 @@ export function describeFaults(adapter: FaultAdapter): void {
       server = await adapter.start({ database, today });
       const target = new URL(server.url);
       gateway = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
-      broker = await createTestBroker();
+      if (besideMqtt) broker = await createTestBroker();
       // med-export's own tables, so the first case can read them before its run.
       expect((await runCli(['migrate'], { DATABASE_URL: database.url })).exitCode).toBe(0);
     }, 120_000);
@@ -211,7 +224,7 @@ export function describeFaults(adapter: FaultAdapter): void {
       const port = await closedPort();
       const before = await snapshot();
       expect(before.state).toBeNull();
-      const result = await exportAll({ [urlKey]: `http://127.0.0.1:${port}` });
+      const result = await exportAll({ [urlKey]: urlAt('127.0.0.1', port) });
       await expectFailedRun(database, broker, id, result, {
         rowsBefore: before.rowsBefore,
         status: 'error',
@@ -224,7 +237,7 @@ export function describeFaults(adapter: FaultAdapter): void {
     it('connection closed by the proxy at once: error with the address and the option to check, state kept', () =>
       throughProxy('refused', 'refuse'));
 
-    it(`a server that never answers: given up after ${urlKey.replace(/_URL$/, '_TIMEOUT')}, state kept`, () =>
+    it(`a server that never answers: given up after ${adapter.envPrefix}_TIMEOUT, state kept`, () =>
       throughProxy('neverAnswers', 'blackhole'));
 
     it('a server error: not retried in the run, error with the status and where to look, then delivered', async () => {
@@ -263,7 +276,10 @@ export function describeFaults(adapter: FaultAdapter): void {
       await expectRecovery();
     });
 
-    it('the connection cut in the middle of the deliveries: partial, only what was confirmed recorded, then resumed', async () => {
+    const cutStatus = adapter.cutStatus ?? 'partial';
+    const cutTitle =
+      cutStatus === 'partial' ? 'partial, only what was confirmed recorded' : 'error, nothing recorded';
+    it(`the connection cut in the middle of the deliveries: ${cutTitle}, then resumed`, async () => {
       await server.deliverLater('cut');
       const faulty = faultyProxy('cut');
       faulty.cutAfterBytes = server.cut.afterBytes;
@@ -272,7 +288,7 @@ export function describeFaults(adapter: FaultAdapter): void {
       faulty.mode = 'pass';
       const row = await expectFailedRun(database, broker, id, result, {
         rowsBefore: before.rowsBefore,
-        status: 'partial',
+        status: cutStatus,
         message: server.cut.message(faulty.port),
       });
       expect((await storedState(database, id))!.watermark).toEqual(before.state!.watermark);

@@ -10,6 +10,10 @@ import type { TestBroker } from '../support/test-broker.js';
 import { createTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
 
+/**
+ * What only MQTT runs meet: malformed daily rows, a run killed or stopped mid-export, two runs at once. The six
+ * network and server faults run for MQTT from the shared table (destination-faults.test.ts).
+ */
 let database: TestDatabase;
 let broker: TestBroker;
 let proxy: FaultyProxy;
@@ -25,12 +29,6 @@ const logRows = () =>
   database.query<LogRow>(
     'select status, error_message, records_exported, details from export_logs order by started_at',
   );
-const watermark = async () =>
-  (
-    await database.query<{ watermark: Date | null }>(
-      "select watermark from export_state where destination = 'mqtt'",
-    )
-  )[0]?.watermark ?? null;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -70,31 +68,6 @@ async function expectRecovery(): Promise<void> {
 }
 
 describe('MQTT under faults', () => {
-  it('a broker that never answers: exit 1 after the timeout, an error row, state untouched, then recovery', async () => {
-    proxy.mode = 'blackhole';
-    const result = await runCli(['export', '--all'], env);
-    expect(result.exitCode).toBe(1);
-    expect(result.stdout).toMatch(
-      /no answer from the broker at mqtt:\/\/127\.0\.0\.1:\d+ \((connack timeout|timed out after 2 s)/,
-    );
-    expect((await logRows()).at(-1)).toMatchObject({ status: 'error', records_exported: 0 });
-    expect(await watermark()).toBeNull();
-    await expectRecovery();
-  });
-
-  it('a connection cut in the middle of the batch: exit 1, error row, watermark kept, next run delivers', async () => {
-    const kept = await watermark();
-    proxy.mode = 'cut';
-    proxy.cutAfterBytes = 700;
-    const result = await runCli(['export', '--all', '--force'], env);
-    expect(result.exitCode).toBe(1);
-    const last = (await logRows()).at(-1)!;
-    expect(last.status).toBe('error');
-    expect(last.error_message).toMatch(/did not acknowledge|closed/);
-    expect(await watermark()).toEqual(kept);
-    await expectRecovery();
-  });
-
   it('malformed rows are skipped, counted in the details, and the rest is exported', async () => {
     const pdl = '99999999999999';
     await database.query(

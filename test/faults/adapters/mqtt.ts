@@ -4,7 +4,7 @@ import { DEMO_PDL } from '../../support/generate-med-data.js';
 import { createTestBroker } from '../../support/test-broker.js';
 import { storedState } from '../fault-harness.js';
 import type { FaultAdapter, LaterFault } from '../fault-suite.js';
-import { CONNACK_SERVER_UNAVAILABLE, startConnackGate } from './connack-gate.js';
+import { CONNACK_SERVER_UNAVAILABLE, startConnackGate } from '../connack-gate.js';
 
 /**
  * MQTT (the in-process aedes broker, or Mosquitto with MED_TEST_MQTT_URL), behind a gate that authenticates as

@@ -5,7 +5,7 @@ import { victoriaMetricsFaults } from './adapters/victoriametrics.js';
 import { describeFaults } from './fault-suite.js';
 import type { FaultAdapter } from './fault-suite.js';
 
-/** Every HTTP/WebSocket destination through the same six faults (fault-suite.ts); a new one adds its adapter. */
+/** Every destination through the same six faults (fault-suite.ts); a new one adds its adapter. */
 const DESTINATIONS: FaultAdapter[] = [homeAssistantFaults, jeedomFaults, mqttFaults, victoriaMetricsFaults];
 
 for (const adapter of DESTINATIONS) describeFaults(adapter);

@@ -150,7 +150,14 @@ export function explainMqttError(error: unknown, broker: URL): string {
     /bad user ?name or password|not authorized/i.test(message) ||
     [4, 5, 134, 135].includes(Number(err?.code))
   ) {
-    return `the broker at ${displayUrl(broker)} rejected the credentials (${message}): check the user and password in the broker URL`;
+    return (
+      `the broker at ${displayUrl(broker)} rejected the credentials (${message}): check MQTT_USERNAME and ` +
+      `MQTT_PASSWORD (HOME_ASSISTANT_MQTT_* for Home Assistant's own connection), or the user and password in the URL`
+    );
+  }
+  // CONNACK return code 3 (MQTT 3.1.1) and reason code 0x88 (MQTT 5): reached, but it refuses service.
+  if (/server unavailable/i.test(message) || [3, 136].includes(Number(err?.code))) {
+    return `the broker at ${displayUrl(broker)} is unavailable (${message}): it answered but refused service; look at its log`;
   }
   return explainNetworkError(error, {
     service: 'the broker',

@@ -118,7 +118,7 @@ export const mqttFaults: FaultAdapter = {
         const connects = gate.connects;
         gate.refusal = CONNACK_SERVER_UNAVAILABLE;
         return {
-          message: [/Server unavailable/i, /the broker at mqtt:\/\/127\.0\.0\.1:\d+/],
+          message: [/Server unavailable/i, /the broker at mqtt:\/\/127\.0\.0\.1:\d+ is unavailable/, /log/],
           // One CONNECT: the run does not reconnect (connectMqtt turns reconnection off).
           expectNotRetried: () => expect(gate.connects).toBe(connects + 1),
           close: async () => {
@@ -134,7 +134,12 @@ export const mqttFaults: FaultAdapter = {
         return {
           env: { MQTT_PASSWORD: oldPassword },
           secret: oldPassword,
-          message: [/rejected the credentials/, /Not authorized/i, new RegExp(url.replace(/\./g, '\\.'))],
+          message: [
+            /rejected the credentials/,
+            /Not authorized/i,
+            /MQTT_PASSWORD/,
+            new RegExp(url.replace(/\./g, '\\.')),
+          ],
         };
       },
 

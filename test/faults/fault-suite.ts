@@ -91,6 +91,8 @@ export interface FaultAdapter {
   title: string;
   /** Its options' prefix: `HOME_ASSISTANT` for HOME_ASSISTANT_URL, _ENABLED and _TIMEOUT. */
   envPrefix: string;
+  /** False when its real server is not installed here: the suite is reported skipped (default true). */
+  available?: boolean;
   /** MyElectricalData rows of the last 30 days, generated for DEMO_PDL with these options. */
   data: Omit<GenerateOptions, 'pdls' | 'from' | 'to'>;
   start(context: { database: TestDatabase; today: string }): Promise<DestinationUnderFaults>;
@@ -100,7 +102,7 @@ export interface FaultAdapter {
 const TIMEOUT_S = 2;
 
 export function describeFaults(adapter: FaultAdapter): void {
-  describe(`${adapter.title} under network and server faults`, () => {
+  describe.skipIf(adapter.available === false)(`${adapter.title} under network and server faults`, () => {
     const { id } = adapter;
     const urlKey = `${adapter.envPrefix}_URL`;
     const today = parisParts(new Date()).date;

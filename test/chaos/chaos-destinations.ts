@@ -1,10 +1,19 @@
 import { expect } from 'vitest';
 import { startHomeAssistantStandin } from '../home-assistant-standin/index.js';
+import {
+  byInstant,
+  expectClose,
+  expectedDaily as expectedInfluxDaily,
+  expectedDetailed as expectedInfluxDetailed,
+  expectedMonthly as expectedInfluxMonthly,
+} from '../destinations/influxdb/export-suite.js';
+import { startInfluxdb } from '../destinations/influxdb/influxdb-server.js';
 import { startJeedomStandin } from '../jeedom-standin/jeedom-standin.js';
 import {
   expectedDaily,
   expectedDetailed,
   expectedMonthly,
+  expectedTempo,
   findSeries,
   samplesByTimestamp,
 } from '../destinations/victoriametrics/expected-samples.js';
@@ -233,6 +242,88 @@ export const jeedomChaos: ChaosAdapter = {
       async close() {
         await proxy.close();
         await standin.close();
+      },
+    };
+  },
+};
+
+const INFLUX_DATABASE = 'myelectricaldata';
+const TEMPO_CODES: Record<string, number> = { BLUE: 1, WHITE: 2, RED: 3 };
+const INFLUX_MEASUREMENTS = ['consumption', 'production', 'monthly', 'tempo', 'ecowatt'] as const;
+
+export const influxdbChaos: ChaosAdapter = {
+  id: 'influxdb',
+  async start() {
+    const influx = await startInfluxdb({ databases: [INFLUX_DATABASE] });
+    // influxd keeps what it stored on disk across a restart: the proxy does the rest of one to its clients.
+    const proxy = await proxyTo(influx.url);
+    /** measurement → `SELECT *` rows (tags and fields as columns), in time order. */
+    const points = async () => {
+      const all: Record<string, { timestampMs: number; values: Record<string, string | number> }[]> = {};
+      for (const measurement of INFLUX_MEASUREMENTS) {
+        const series = (await influx.query(`SELECT * FROM "${measurement}"`, INFLUX_DATABASE)).series?.[0];
+        all[measurement] = (series?.values ?? []).map((row) => ({
+          timestampMs: Number(row[0]),
+          values: Object.fromEntries(
+            series!.columns
+              .map((column, index) => [column, row[index]] as const)
+              .filter(([column, value]) => column !== 'time' && value !== null),
+          ) as Record<string, string | number>,
+        }));
+      }
+      return all;
+    };
+    return {
+      env: () => ({
+        INFLUXDB_ENABLED: 'true',
+        INFLUXDB_URL: proxy.url('http'),
+        INFLUXDB_DATABASE: INFLUX_DATABASE,
+        INFLUXDB_TIMEOUT: TIMEOUT_SECONDS,
+        // About three weeks of load curve (energy and power) per request: a year takes a few dozen of them.
+        INFLUXDB_BATCH_SIZE: '2000',
+        INFLUXDB_EXPORT_DATA: [
+          ...['consumption', 'production'].flatMap((direction) =>
+            ['daily', 'monthly', 'detailed'].map((type) => `${direction}_${type}`),
+          ),
+          'tempo',
+          'ecowatt',
+        ].join(','),
+      }),
+      restart: () => proxy.restart(RESTART_DOWN_MS),
+      holdings: points,
+      async verify(database) {
+        // InfluxDB keeps one point per series and instant (a re-sent one is written over), so "no timestamp
+        // stored twice" is: no instant twice under the same tags (byInstant throws), and every value equal,
+        // none missing, none extra.
+        const all = await points();
+        for (const direction of ['consumption', 'production'] as const) {
+          const rows = all[direction]!;
+          expect(
+            byInstant(rows, { pdl: PDL, granularity: 'daily' }, 'energy_wh'),
+            `${direction} daily`,
+          ).toEqual(await expectedInfluxDaily(database, direction));
+          const detailed = await expectedInfluxDetailed(database, direction);
+          expectClose(
+            byInstant(rows, { pdl: PDL, granularity: 'detailed' }, 'energy_wh'),
+            new Map([...detailed].map(([at, value]) => [at, value.wh])),
+          );
+          expectClose(
+            byInstant(rows, { pdl: PDL, granularity: 'detailed' }, 'power_w'),
+            new Map([...detailed].map(([at, value]) => [at, value.w])),
+          );
+          expect(
+            byInstant(all['monthly']!, { pdl: PDL, direction }, 'energy_wh'),
+            `${direction} monthly`,
+          ).toEqual(await expectedInfluxMonthly(database, direction));
+        }
+        const tempo = await expectedTempo(database);
+        expect(byInstant(all['tempo']!, {}, 'code'), 'tempo').toEqual(
+          new Map([...tempo].map(([at, color]) => [at, TEMPO_CODES[color]])),
+        );
+      },
+      async close() {
+        await proxy.close();
+        await influx.close();
       },
     };
   },

@@ -100,6 +100,8 @@ export interface FaultAdapter {
    * confirmed before the cut, `error` when it confirms a run only whole (MQTT).
    */
   cutStatus?: 'error';
+  /** False when its real server is not installed here: the suite is reported skipped (default true). */
+  available?: boolean;
   /** MyElectricalData rows of the last 30 days, generated for DEMO_PDL with these options. */
   data: Omit<GenerateOptions, 'pdls' | 'from' | 'to'>;
   start(context: { database: TestDatabase; today: string }): Promise<DestinationUnderFaults>;
@@ -109,7 +111,7 @@ export interface FaultAdapter {
 const TIMEOUT_S = 2;
 
 export function describeFaults(adapter: FaultAdapter): void {
-  describe(`${adapter.title} under network and server faults`, () => {
+  describe.skipIf(adapter.available === false)(`${adapter.title} under network and server faults`, () => {
     const { id } = adapter;
     const urlKey = adapter.urlOption ?? `${adapter.envPrefix}_URL`;
     const besideMqtt = adapter.mqttBeside ?? true;

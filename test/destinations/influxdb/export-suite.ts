@@ -34,7 +34,11 @@ const firstDay = shiftDate(lastDay, -120);
 const newDay = shiftDate(today, -1);
 
 /** `timestamp → field` of the points whose tags are `tags`, failing on an instant stored twice. */
-function byInstant(rows: StoredRow[], tags: Record<string, string>, field: string): Map<number, unknown> {
+export function byInstant(
+  rows: StoredRow[],
+  tags: Record<string, string>,
+  field: string,
+): Map<number, unknown> {
   const result = new Map<number, unknown>();
   for (const row of rows) {
     if (!Object.entries(tags).every(([name, value]) => row.values[name] === value)) continue;
@@ -44,7 +48,7 @@ function byInstant(rows: StoredRow[], tags: Record<string, string>, field: strin
   return result;
 }
 
-async function expectedDaily(db: TestDatabase, direction: Direction): Promise<Map<number, number>> {
+export async function expectedDaily(db: TestDatabase, direction: Direction): Promise<Map<number, number>> {
   const rows = await db.query<{ day: string; value: number }>(
     `select to_char(date, 'YYYY-MM-DD') as day, value from ${direction}_data
      where usage_point_id = $1 and granularity = 'daily' and value is not null`,
@@ -53,7 +57,7 @@ async function expectedDaily(db: TestDatabase, direction: Direction): Promise<Ma
   return new Map(rows.map((row) => [parisMidnight(row.day), Number(row.value)]));
 }
 
-async function expectedMonthly(db: TestDatabase, direction: Direction): Promise<Map<number, number>> {
+export async function expectedMonthly(db: TestDatabase, direction: Direction): Promise<Map<number, number>> {
   const rows = await db.query<{ month: string; total: string }>(
     `select to_char(date, 'YYYY-MM') as month, sum(value) as total from ${direction}_data
      where usage_point_id = $1 and granularity = 'daily' and value is not null group by 1`,
@@ -63,7 +67,7 @@ async function expectedMonthly(db: TestDatabase, direction: Direction): Promise<
 }
 
 /** Each interval's energy (W × minutes / 60) and average power, at its start. */
-async function expectedDetailed(
+export async function expectedDetailed(
   db: TestDatabase,
   direction: Direction,
 ): Promise<Map<number, { wh: number; w: number }>> {
@@ -84,7 +88,7 @@ async function expectedDetailed(
   return result;
 }
 
-function expectClose(actual: Map<number, unknown>, expected: Map<number, number>): void {
+export function expectClose(actual: Map<number, unknown>, expected: Map<number, number>): void {
   expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
   for (const [at, value] of expected) {
     expect(Math.abs(Number(actual.get(at)) - value)).toBeLessThanOrEqual(Math.abs(value) * 1e-12);

@@ -120,7 +120,9 @@ function enable(env: Record<string, string>, ids: readonly string[]): Record<str
 
 /** As if MyElectricalData had synced this data yesterday: a backfill then finds it all, an incremental none. */
 async function ageData(database: TestDatabase): Promise<void> {
-  for (const table of ['consumption_data', 'production_data']) {
+  // Tempo colours too: one written within the change margin counts as arrived since the last pass and makes the
+  // tariff-splitting destinations re-send its days.
+  for (const table of ['consumption_data', 'production_data', 'tempo_days']) {
     await database.query(`update ${table} set updated_at = now() - interval '1 day'`);
   }
 }

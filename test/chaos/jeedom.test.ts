@@ -1,32 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDatabase } from '../support/test-database.js';
 import { jeedomChaos } from './chaos-destinations.js';
-import {
-  CHAOS_TIMEOUT_MS,
-  SINGLE_DESTINATION_ROUNDS,
-  chaosDatabase,
-  chaosDatabaseAvailable,
-  chaosSettings,
-  runChaos,
-} from './chaos-harness.js';
+import { SINGLE_DESTINATION_ROUNDS } from './chaos-harness.js';
+import { describeChaos } from './describe-chaos.js';
 
-let database: TestDatabase;
-
-beforeAll(async () => {
-  if (chaosDatabaseAvailable) database = await chaosDatabase();
-}, 120_000);
-
-afterAll(async () => {
-  await database?.close();
-});
-
-describe.runIf(chaosDatabaseAvailable)('Jeedom: a backfill killed at random instants', () => {
-  it(
-    'holds exactly what one clean run gives, every killed run closed as interrupted',
-    async () => {
-      const figures = await runChaos(database, [jeedomChaos], chaosSettings(SINGLE_DESTINATION_ROUNDS));
-      expect(figures.kills).toBe(figures.rounds);
-    },
-    CHAOS_TIMEOUT_MS,
-  );
-});
+describeChaos('Jeedom', [jeedomChaos], SINGLE_DESTINATION_ROUNDS);

@@ -5,6 +5,7 @@ import { runCli } from '../support/run-cli.js';
 import { spawnCli } from '../support/spawn-cli.js';
 import { createTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
+import { mulberry32 } from '../support/seeded-random.js';
 
 /**
  * Crash at any instant, lose nothing, store nothing twice. A destination (or several at once) is fed a
@@ -107,18 +108,6 @@ export interface ChaosFigures {
   wallMs: number;
 }
 
-/** mulberry32: a small seeded PRNG, the same instants for the same seed on every machine. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A run that outlives this is stuck: the suite fails instead of waiting forever. */
 const RUN_LIMIT_MS = 120_000;
@@ -196,7 +185,7 @@ export async function runChaos(
   await Promise.all(reference.map((destination) => destination.close()));
   await resetExportTables(database);
 
-  const next = random(settings.seed);
+  const next = mulberry32(settings.seed);
   const destinations = await Promise.all(adapters.map((adapter) => adapter.start()));
   const env = Object.assign({ ...base }, ...destinations.map((destination) => destination.env()));
   const figures: ChaosFigures = {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mulberry32 } from './seeded-random.js';
 
 export interface GeneratedPdl {
   usagePointId: string;
@@ -473,17 +474,6 @@ function gaussian(x: number, mean: number, width: number): number {
 
 function hashToInt(text: string): number {
   return createHash('sha1').update(text).digest().readUInt32LE(0);
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** UUID-shaped (version 5 layout) id derived from a name, so the same row gets the same id on every run. */

@@ -17,20 +17,9 @@ import {
 import { countPasses } from '../../../src/destinations/victoriametrics/state.js';
 import { dstDays, parisInstant, parisMidnight } from './expected-samples.js';
 import { parseExposition } from './exposition-parser.js';
+import { mulberry32 } from '../../support/seeded-random.js';
 
 const T = Date.UTC(2024, 2, 31, 0, 0, 0) - 3_600_000; // a plausible ms instant
-
-/** Seeded pseudo-random generator, so a failing case can be replayed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe('escapeLabelValue (exposition format: \\\\, \\" and \\n)', () => {
   it.each([

@@ -4,8 +4,9 @@
  * price row valid at its start, plus `subscription_price × 12 / 365` for each day with a load curve. A
  * half-hour whose Tempo colour is unknown is in no tariff and no cost.
  */
-import { medIntervalStart, parisDayStart } from '../destinations/home_assistant/expected.js';
+import { parisDayStart } from '../destinations/home_assistant/expected.js';
 import type { TestDatabase } from './test-database.js';
+import { medIntervalStart } from './med-interval-start.js';
 
 const DAY_MS = 86_400_000;
 

@@ -3,7 +3,8 @@ import { DEMO_PDL, generateMedData, type GeneratedPdl } from '../../support/gene
 import { runCli } from '../../support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { startHomeAssistantStandin, type HomeAssistantStandin } from '../../home-assistant-standin/index.js';
-import { medIntervalStart, parisDayStart, parisInstant } from './expected.js';
+import { parisDayStart, parisInstant } from './expected.js';
+import { medIntervalStart } from '../../support/med-interval-start.js';
 
 /**
  * Costs as on the bill (issue 11, "Done when"): a TEMPO PDL whose offer changed price 120 days ago (the old

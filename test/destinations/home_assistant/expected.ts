@@ -4,6 +4,7 @@
  * containing its start (Europe/Paris wall clock, the first occurrence of a repeated autumn time), days with no
  * load curve go whole to their first hour, tariffs follow the interval's own start.
  */
+import { medIntervalStart } from '../../support/med-interval-start.js';
 import type { TestDatabase } from '../../support/test-database.js';
 
 const HOUR_MS = 3_600_000;
@@ -28,22 +29,6 @@ export function parisInstant(date: string, time: string): number {
     if (parisOffsetHours(candidate) === offset) return candidate;
   }
   throw new Error(`${date} ${time} does not exist in Europe/Paris`);
-}
-
-/**
- * The start of the interval MyElectricalData labels `date label`: its label is the end minus the length on the
- * naive wall clock (shared/myelectricaldata/README.md, adapters/enedis.py::_shift_timestamps_to_interval_start),
- * so the start is the end's instant, a repeated autumn time read as its later occurrence, minus the length.
- */
-export function medIntervalStart(date: string, label: string, minutes: number): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [hh, mm] = label.split(':').map(Number) as [number, number];
-  const endWall = Date.UTC(y, m - 1, d, hh, mm + minutes);
-  for (const offset of [1, 2]) {
-    const candidate = endWall - offset * HOUR_MS;
-    if (parisOffsetHours(candidate) === offset) return candidate - minutes * 60_000;
-  }
-  throw new Error(`${date} ${label} ends at a time that does not exist in Europe/Paris`);
 }
 
 export function parisDayStart(date: string): number {

@@ -8,13 +8,8 @@ import {
   startHomeAssistantStandin,
   type HomeAssistantStandin,
 } from '../../home-assistant-standin/index.js';
-import {
-  expectedStatistics,
-  medIntervalStart,
-  nextDay,
-  parisDayStart,
-  type ExpectedPdl,
-} from './expected.js';
+import { expectedStatistics, nextDay, parisDayStart, type ExpectedPdl } from './expected.js';
+import { medIntervalStart } from '../../support/med-interval-start.js';
 
 /**
  * `med-export export` against the Home Assistant stand-in. Every expectation is recomputed from the

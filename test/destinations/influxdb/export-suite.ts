@@ -6,13 +6,13 @@ import type { TestDatabase } from '../../support/test-database.js';
 import {
   expectedEcowatt,
   expectedTempo,
-  medIntervalStart,
   parisMidnight,
   shiftDate,
   todayInParis,
 } from '../victoriametrics/expected-samples.js';
 import { deadUrl } from './backends.js';
 import type { BackendKind, InfluxBackend, StoredRow } from './backends.js';
+import { medIntervalStart } from '../../support/med-interval-start.js';
 
 /**
  * The issue's "Done when" for one InfluxDB server: `test` passes; a first export stores every half-hour and day

@@ -1,3 +1,4 @@
+import { medIntervalStart } from '../../support/med-interval-start.js';
 import type { TestDatabase } from '../../support/test-database.js';
 import type { ExportedSeries } from './victoria-metrics-server.js';
 
@@ -33,23 +34,6 @@ export function parisInstant(date: string, time: string): number | null {
     if (parisWallClock(candidate) === `${date} ${time}`) return candidate;
   }
   return null;
-}
-
-/**
- * The start of the interval MyElectricalData labels `date label`: its label is the end minus the length on the
- * naive wall clock (shared/myelectricaldata/README.md, adapters/enedis.py::_shift_timestamps_to_interval_start),
- * so the start is the end's instant, a repeated autumn time read as its later occurrence, minus the length.
- */
-export function medIntervalStart(date: string, label: string, minutes: number): number {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const [hour, minute] = label.split(':').map(Number) as [number, number];
-  const end = new Date(Date.UTC(year, month - 1, day, hour, minute + minutes));
-  const endWall = `${end.toISOString().slice(0, 10)} ${end.toISOString().slice(11, 16)}`;
-  for (const offsetHours of [1, 2]) {
-    const candidate = end.getTime() - offsetHours * 3_600_000;
-    if (parisWallClock(candidate) === endWall) return candidate - minutes * 60_000;
-  }
-  throw new Error(`test data ends an interval at a time that does not exist: ${date} ${label}`);
 }
 
 export function parisMidnight(date: string): number {

@@ -3,12 +3,12 @@ import type { GeneratedPdl } from '../../support/generate-med-data.js';
 import { createTestDatabase } from '../../support/test-database.js';
 import type { TestDatabase } from '../../support/test-database.js';
 import {
-  medIntervalStart,
   parisMidnight,
   parisWallClock,
   shiftDate,
   todayInParis,
 } from '../../destinations/victoriametrics/expected-samples.js';
+import { medIntervalStart } from '../../support/med-interval-start.js';
 
 /**
  * The time-series destinations' costs (issue 11 item 6): a TEMPO PDL whose offer changed price 120 days ago (the

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findExecutable } from '../../support/find-executable.js';
 
 /**
  * A real InfluxDB 1.x for one test file: `influxd` from Debian's `influxdb` package (1.6.7 on bookworm,
@@ -41,22 +41,6 @@ export interface InfluxUnderTest {
 export interface InfluxQLAnswer {
   error?: string;
   series?: { name?: string; columns: string[]; values?: unknown[][]; tags?: Record<string, string> }[];
-}
-
-function findExecutable(name: string, fallback: string): string | null {
-  const candidates = [
-    fallback,
-    ...(process.env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, name)),
-  ];
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not there: try the next one
-    }
-  }
-  return null;
 }
 
 export const influxdbBinary = process.env['INFLUXDB_BINARY'] ?? findExecutable('influxd', '/usr/bin/influxd');

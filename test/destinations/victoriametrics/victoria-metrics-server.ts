@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { startFakeVictoriaMetrics } from './fake-victoria-metrics.js';
 import type { FakeUser } from './fake-victoria-metrics.js';
+import { findExecutable } from '../../support/find-executable.js';
 
 /**
  * A VictoriaMetrics for one test file: the real single-node binary from Debian's `victoria-metrics` package
@@ -52,22 +52,6 @@ export interface VictoriaMetricsUnderTest {
    */
   restart: (() => Promise<void>) | null;
   close(): Promise<void>;
-}
-
-function findExecutable(name: string, fallback: string): string | null {
-  const candidates = [
-    fallback,
-    ...(process.env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, name)),
-  ];
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not there: try the next one
-    }
-  }
-  return null;
 }
 
 /** `MED_VICTORIAMETRICS_FALLBACK=1` runs the stand-in even where the binary is installed (to test the stand-in). */

@@ -31,6 +31,12 @@ const YEARS = 3;
 const GROWTH_PDLS = (process.env.MED_BENCH_GROWTH_PDLS ?? '1,10,50').split(',').map(Number);
 const GROWTH_YEARS = Number(process.env.MED_BENCH_GROWTH_YEARS ?? 1);
 const IDLE_RUNS = 5;
+/**
+ * `MED_BENCH_ONLY=jeedom,cold` runs only those parts (a destination's id, `all` for every destination at once,
+ * `cold` for the cold starts, `growth`), for working on one figure; the README's table is always a full run.
+ */
+const ONLY = process.env.MED_BENCH_ONLY ? new Set(process.env.MED_BENCH_ONLY.split(',')) : null;
+const runs = (part: string) => ONLY === null || ONLY.has(part);
 const CLI = ['bin/med-export.js'];
 const HA_CHUNK_SIZE = '5000';
 const ALL_KINDS =
@@ -182,7 +188,7 @@ try {
   );
 
   // Full backfill of one PDL to each destination, then to all at once.
-  for (const id of ['victoriametrics', 'influxdb', 'home_assistant', 'jeedom', 'mqtt']) {
+  for (const id of ['victoriametrics', 'influxdb', 'home_assistant', 'jeedom', 'mqtt'].filter(runs)) {
     const targets = await startTargets(database);
     await resetExportTables(database);
     log(`backfill → ${id}`);
@@ -250,55 +256,59 @@ try {
     await targets.close();
   }
 
-  const targets = await startTargets(database);
-  const allFour = enable({ ...targets.env, MED_PDL: one.usagePointId }, destinationIds);
-  await resetExportTables(database);
-  log('backfill → all at once');
-  const all = await exportRun(allFour, ['--all', '--force']);
-  rows.push({ measurement: 'backfill 1 PDL → all at once', seconds: all.seconds, rows: oneRows });
+  if (runs('all') || runs('cold')) {
+    const targets = await startTargets(database);
+    const allFour = enable({ ...targets.env, MED_PDL: one.usagePointId }, destinationIds);
+    await resetExportTables(database);
+    log('backfill → all at once');
+    const all = await exportRun(allFour, ['--all', '--force']);
+    rows.push({ measurement: 'backfill 1 PDL → all at once', seconds: all.seconds, rows: oneRows });
 
-  log('incremental passes');
-  rows.push({
-    measurement: 'incremental pass, nothing new, all at once',
-    seconds: await idlePass(allFour, ['--all', '--force']),
-    reference: { name: 'bare Node process: connect + one query', seconds: bareQuery },
-    target: { maxRatio: 2 },
-  });
-  await generateMedData(database, {
-    pdls: [one],
-    from: today,
-    to: today,
-    tempo: false,
-    ecowatt: false,
-    offers: false,
-  });
-  const oneDay = await exportRun(allFour, ['--all', '--force']);
-  rows.push({ measurement: 'incremental pass, one new day, all at once', seconds: oneDay.seconds });
-  await targets.close();
-
-  log('cold starts');
-  const nodeBare = await medianSeconds('node', ['-e', '0'], 7);
-  const help = await medianSeconds('node', [...CLI, '--help'], 7);
-  rows.push({
-    measurement: 'cold start: med-export --help',
-    seconds: help,
-    reference: { name: 'node -e 0', seconds: nodeBare },
-    target: { maxRatio: 1.5 },
-  });
-  const notDue = await idlePass(allFour, ['--all']);
-  rows.push({
-    measurement: 'cold start: export --all, nothing due',
-    seconds: notDue,
-    reference: { name: 'bare Node process: connect + one query', seconds: bareQuery },
-    target: { maxRatio: 3 },
-  });
-
-  rows.push({
-    measurement: 'peak RSS, backfill 1 PDL → all at once',
-    seconds: null,
-    target: { max: 150, unit: 'MB', value: all.peakRssMb ?? Number.NaN },
-    note: `${(all.peakRssMb ?? Number.NaN).toFixed(0)} MB`,
-  });
+    rows.push({
+      measurement: 'peak RSS, backfill 1 PDL → all at once',
+      seconds: null,
+      target: { max: 150, unit: 'MB', value: all.peakRssMb ?? Number.NaN },
+      note: `${(all.peakRssMb ?? Number.NaN).toFixed(0)} MB`,
+    });
+    if (runs('all')) {
+      log('incremental passes');
+      rows.push({
+        measurement: 'incremental pass, nothing new, all at once',
+        seconds: await idlePass(allFour, ['--all', '--force']),
+        reference: { name: 'bare Node process: connect + one query', seconds: bareQuery },
+        target: { maxRatio: 2 },
+      });
+      await generateMedData(database, {
+        pdls: [one],
+        from: today,
+        to: today,
+        tempo: false,
+        ecowatt: false,
+        offers: false,
+      });
+      const oneDay = await exportRun(allFour, ['--all', '--force']);
+      rows.push({ measurement: 'incremental pass, one new day, all at once', seconds: oneDay.seconds });
+    }
+    await targets.close();
+    if (runs('cold')) {
+      log('cold starts');
+      const nodeBare = await medianSeconds('node', ['-e', '0'], 7);
+      const help = await medianSeconds('node', [...CLI, '--help'], 7);
+      rows.push({
+        measurement: 'cold start: med-export --help',
+        seconds: help,
+        reference: { name: 'node -e 0', seconds: nodeBare },
+        target: { maxRatio: 1.5 },
+      });
+      const notDue = await idlePass(allFour, ['--all']);
+      rows.push({
+        measurement: 'cold start: export --all, nothing due',
+        seconds: notDue,
+        reference: { name: 'bare Node process: connect + one query', seconds: bareQuery },
+        target: { maxRatio: 3 },
+      });
+    }
+  }
 } finally {
   await database.close();
 }
@@ -308,7 +318,7 @@ const growthDatabase = await createTestDatabase();
 try {
   await timeCommand('node', [...CLI, 'migrate'], { env: { DATABASE_URL: growthDatabase.url } });
   // One database grown step by step: each size adds the PDLs the one before did not have.
-  for (const size of GROWTH_PDLS) {
+  for (const size of runs('growth') ? GROWTH_PDLS : []) {
     log(`growth: generating up to ${size} PDLs × ${GROWTH_YEARS} year(s) …`);
     const pdls = Array.from({ length: size }, (_, index) => pdl(index + 1));
     await generateMedData(growthDatabase, {
@@ -338,8 +348,8 @@ try {
 } finally {
   await growthDatabase.close();
 }
-const smallest = growth[0]!;
 for (const point of growth) {
+  const smallest = growth[0]!;
   const linear = (smallest.seconds / smallest.pdls) * point.pdls;
   rows.push({
     measurement: `growth: backfill ${point.pdls} PDL${point.pdls > 1 ? 's' : ''} × ${GROWTH_YEARS} year${GROWTH_YEARS > 1 ? 's' : ''} → all at once`,
@@ -364,15 +374,17 @@ for (const point of growth) {
   });
 }
 
-const heading = `med-export benchmark, ${new Date().toISOString().slice(0, 10)}, database: ${process.env.MED_TEST_DATABASE_URL ? 'PostgreSQL server' : 'embedded PGlite'}, ${YEARS} years of half-hourly data per PDL (growth table: ${GROWTH_YEARS})`;
+const heading = `med-export benchmark, ${new Date().toISOString().slice(0, 10)}, database: ${process.env.MED_TEST_DATABASE_URL ? 'PostgreSQL server' : 'embedded PGlite'}, ${YEARS} years of half-hourly data per PDL (growth table: ${GROWTH_YEARS})${ONLY ? `, only ${[...ONLY].join(', ')}` : ''}`;
 const table = printTable(rows);
 const out = new URL('bench/out/', `file://${ROOT}`);
 await mkdir(out, { recursive: true });
 await writeFile(new URL('bench.md', out), `${heading}\n\n${table}\n`);
-await writeFile(
-  new URL('growth.svg', out),
-  growthChartSvg(growth, `backfill to every destination at once, ${GROWTH_YEARS} year(s) per PDL`),
-);
+if (growth.length > 0) {
+  await writeFile(
+    new URL('growth.svg', out),
+    growthChartSvg(growth, `backfill to every destination at once, ${GROWTH_YEARS} year(s) per PDL`),
+  );
+}
 console.log(`${heading}\n`);
 console.log(table);
 log('written: bench/out/bench.md, bench/out/growth.svg');

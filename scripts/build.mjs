@@ -2,7 +2,46 @@
 // starts med-export every few minutes and module loading dominated its cold start. Type-checking is
 // `npm run typecheck` (tsc); this only emits.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+
+/**
+ * Two dependencies do costly work when they load, for features med-export never uses; each is patched in the
+ * bundle only (node_modules stays as installed), and a patch that no longer applies fails the build.
+ */
+const LOAD_TIME_PATCHES = [
+  {
+    // pg/lib/stream.js (`isCloudflareRuntime`) looks for Cloudflare Workers by reading `navigator`, which Node 20
+    // lacks, then by building a `Response`, which loads Node's whole fetch implementation (undici): about 35 ms
+    // of every run that opens the database. Node 21+ has a `navigator` whose userAgent ends the check at once.
+    file: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/,
+    find: 'function isCloudflareRuntime() {',
+    replace: "function isCloudflareRuntime() {\n  if (typeof navigator === 'undefined') return false",
+  },
+  {
+    // http2-wrapper/source/utils/js-stream-socket.js builds a TLS socket, so a secure context with every root
+    // certificate, when got loads it (about 30 ms), to reach a class used only for HTTP/2 proxies: built on first
+    // use instead.
+    file: /[\\/]node_modules[\\/]http2-wrapper[\\/]source[\\/]utils[\\/]js-stream-socket\.js$/,
+    find: 'const JSStreamSocket = (new tls.TLSSocket(new stream.PassThrough()))._handle._parentWrap.constructor;\n\nmodule.exports = JSStreamSocket;',
+    replace:
+      'let JSStreamSocket;\n\nmodule.exports = function LazyJSStreamSocket(...args) {\n\tJSStreamSocket ??= (new tls.TLSSocket(new stream.PassThrough()))._handle._parentWrap.constructor;\n\treturn new JSStreamSocket(...args);\n};',
+  },
+];
+
+const loadTimePatches = {
+  name: 'load-time-patches',
+  setup(build) {
+    for (const patch of LOAD_TIME_PATCHES) {
+      build.onLoad({ filter: patch.file }, async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        if (!source.includes(patch.find)) {
+          throw new Error(`${args.path} changed: the load-time patch in scripts/build.mjs no longer applies`);
+        }
+        return { contents: source.replace(patch.find, patch.replace), loader: 'js' };
+      });
+    }
+  },
+};
 
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
@@ -21,5 +60,6 @@ await build({
   banner: {
     js: "import { createRequire as medExportCreateRequire } from 'node:module'; const require = medExportCreateRequire(import.meta.url);",
   },
+  plugins: [loadTimePatches],
   logLevel: 'warning',
 });

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { cosmiconfig, defaultLoaders } from 'cosmiconfig';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { ConfigError, ConfigProblem } from './config-error.js';
 import type { Environment } from './environment.js';
 
@@ -50,14 +49,13 @@ export function configSearchPlaces(search: ConfigFileSearch): string[] {
 export async function readConfigFile(
   search: ConfigFileSearch,
 ): Promise<{ file: string | null; content: Record<string, unknown> }> {
-  const explorer = cosmiconfig(MODULE, {
-    searchStrategy: 'none',
-    // `.med-exportrc` without an extension is YAML (or JSON, which YAML reads too), as cosmiconfig documents.
-    loaders: { noExt: defaultLoaders['.yaml'] },
-  });
   const places = search.explicitPath ? [search.explicitPath] : configSearchPlaces(search);
+  // cosmiconfig (and its YAML parser) loads only once there is a file for it: most cron runs have none.
+  let explorer: Awaited<ReturnType<typeof createExplorer>> | undefined;
   for (const place of places) {
     if (!search.explicitPath && !existsSync(place)) continue;
+    if (!search.explicitPath && basename(place) === 'package.json' && !hasConfigKey(place)) continue;
+    explorer ??= await createExplorer();
     let result;
     try {
       result = await explorer.load(place);
@@ -74,6 +72,33 @@ export async function readConfigFile(
     return { file: result.filepath, content: content as Record<string, unknown> };
   }
   return { file: null, content: {} };
+}
+
+async function createExplorer() {
+  // A CommonJS package: its exports object is the default export, in Node's loader as in the bundle's.
+  const { cosmiconfig, defaultLoaders } = (await import('cosmiconfig')).default;
+  return cosmiconfig(MODULE, {
+    searchStrategy: 'none',
+    // `.med-exportrc` without an extension is YAML (or JSON, which YAML reads too), as cosmiconfig documents.
+    loaders: { noExt: defaultLoaders['.yaml'] },
+  });
+}
+
+/**
+ * Whether a package.json may hold a `med-export` key, as cosmiconfig reads it (a missing or null key is no
+ * configuration). One that is not a JSON object goes to cosmiconfig, which says what is wrong with it, and so
+ * does one with a `cosmiconfig` key, whose options may name another key.
+ */
+function hasConfigKey(packageJson: string): boolean {
+  let content: unknown;
+  try {
+    content = JSON.parse(readFileSync(packageJson, 'utf8'));
+  } catch {
+    return true;
+  }
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) return true;
+  const keys = content as Record<string, unknown>;
+  return keys[MODULE] != null || 'cosmiconfig' in keys;
 }
 
 function fileError(path: string, error: unknown, explicit: boolean): Error {

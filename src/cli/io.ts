@@ -1,9 +1,9 @@
-import { Chalk } from 'chalk';
-import type { ChalkInstance } from 'chalk';
 import type { Environment } from '../config/environment.js';
 import type { Logger, LogLevel } from '../logger.js';
 import { createLogger } from '../logger.js';
 import { redact } from '../redact.js';
+import { createColors } from './colors.js';
+import type { Colors } from './colors.js';
 import { formatLocalTime } from './format-time.js';
 
 /** Where a command reads its environment and writes its output: the process, or a test's buffers. */
@@ -32,7 +32,7 @@ export interface GlobalOptions {
 export interface Output {
   io: CliIo;
   log: Logger;
-  color: ChalkInstance;
+  color: Colors;
   verbose: boolean;
   quiet: boolean;
   /** A line on stdout, secrets removed. */
@@ -49,7 +49,7 @@ export function createOutput(io: CliIo, options: GlobalOptions): Output {
   return {
     io,
     log: createLogger(level, io.stderr),
-    color: new Chalk({ level: colorful ? 1 : 0 }),
+    color: createColors(colorful),
     verbose: level === 'verbose',
     quiet: level === 'quiet',
     print: (line) => io.stdout(`${redact(line)}\n`),

@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
 
 /**
- * Two dependencies do costly work when they load, for features med-export never uses; each is patched in the
+ * Dependencies that do costly work when they load, for features med-export never uses; each is patched in the
  * bundle only (node_modules stays as installed), and a patch that no longer applies fails the build.
  */
 const LOAD_TIME_PATCHES = [
@@ -25,6 +25,13 @@ const LOAD_TIME_PATCHES = [
     find: 'const JSStreamSocket = (new tls.TLSSocket(new stream.PassThrough()))._handle._parentWrap.constructor;\n\nmodule.exports = JSStreamSocket;',
     replace:
       'let JSStreamSocket;\n\nmodule.exports = function LazyJSStreamSocket(...args) {\n\tJSStreamSocket ??= (new tls.TLSSocket(new stream.PassThrough()))._handle._parentWrap.constructor;\n\treturn new JSStreamSocket(...args);\n};',
+  },
+  {
+    // commander/lib/command.js loads child_process (and with it net, dgram, streams) for executable
+    // subcommands, which med-export does not have: loaded on first use instead, off every start (`--help` too).
+    file: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/,
+    find: "const childProcess = require('node:child_process');",
+    replace: "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };",
   },
 ];
 

@@ -1,4 +1,4 @@
-import { httpRequestOptions } from '../../net/http-request-options.js';
+import { httpText } from '../../net/http-text.js';
 import { classifyNetworkError, networkErrorReason } from '../../net/explain-network-error.js';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
@@ -95,7 +95,6 @@ export interface VictoriaMetricsClient {
 }
 
 export async function createVictoriaMetricsClient(options: ClientOptions): Promise<VictoriaMetricsClient> {
-  const { got } = await import('got');
   const { endpoints } = options;
   const certificateAuthority = options.caFile ? await readFile(options.caFile) : undefined;
 
@@ -109,11 +108,14 @@ export async function createVictoriaMetricsClient(options: ClientOptions): Promi
 
   const request: VictoriaMetricsClient['request'] = async (method, url, body, headers = {}) => {
     try {
-      const response = await got(url, {
+      const response = await httpText(url, {
         method,
         body,
         headers: { ...authHeaders, ...headers },
-        ...httpRequestOptions({ ...options, certificateAuthority }),
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        certificateAuthority,
+        tlsInsecure: options.tlsInsecure,
       });
       return { status: response.statusCode, body: response.body };
     } catch (error) {

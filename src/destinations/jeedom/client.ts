@@ -1,5 +1,5 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import type { RequestOptions } from 'node:http';
+import type { ClientRequest, RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
 import { classifyNetworkError } from '../../net/explain-network-error.js';
@@ -82,68 +82,63 @@ interface HttpAnswer {
 }
 
 /**
- * One POST over the kept-alive agent, with node:http itself: a backfill is thousands of small calls, and got's
+ * POSTs over the kept-alive agent, with node:http itself: a backfill is thousands of small calls, and got's
  * per-request option merging and stream wrapping cost more CPU than Jeedom's answer (bench, issue 15). As
  * httpRequestOptions has it for every destination: no redirect followed (node:http follows none), one attempt,
- * the whole request bounded by the timeout, stopped on SIGTERM/SIGINT, TLS verified unless told otherwise (on the
- * agent).
+ * the whole request bounded by the timeout, stopped on SIGTERM/SIGINT (one listener for all the requests in
+ * flight), TLS verified unless told otherwise (on the agent).
  */
-function postJson(
-  endpoint: RequestOptions,
-  agent: HttpAgent,
-  body: string,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const send = endpoint.protocol === 'https:' ? httpsRequest : httpRequest;
-    const request = send(
-      {
-        ...endpoint,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json',
-          'content-length': Buffer.byteLength(body),
+function jsonPoster(endpoint: URL, agent: HttpAgent, timeoutMs: number, signal: AbortSignal | undefined) {
+  const send = endpoint.protocol === 'https:' ? httpsRequest : httpRequest;
+  // urlToHttpOptions: the host without IPv6 brackets, and credentials in the URL as basic auth, as got sent them.
+  const base: RequestOptions = { ...urlToHttpOptions(endpoint), method: 'POST', agent };
+  const inFlight = new Set<ClientRequest>();
+  const abortAll = () => {
+    for (const request of inFlight) request.destroy(signal?.reason as Error);
+  };
+  signal?.addEventListener('abort', abortAll, { once: true });
+
+  const post = (body: string) =>
+    new Promise<HttpAnswer>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const request = send(
+        {
+          ...base,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         },
-      },
-      (response) => {
-        response.setEncoding('utf8');
-        let text = '';
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => {
-          finish();
-          resolve({ status: response.statusCode ?? 0, body: text });
-        });
-        response.on('error', fail);
-      },
-    );
-    const timer = setTimeout(() => request.destroy(new RequestTimeout()), timeoutMs);
-    const onAbort = () => request.destroy(signal?.reason as Error);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    function finish() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-    function fail(error: unknown) {
-      finish();
-      reject(error);
-    }
-    request.on('error', fail);
-    request.end(body);
-  });
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            finish();
+            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+          });
+          response.on('error', fail);
+        },
+      );
+      inFlight.add(request);
+      const timer = setTimeout(() => request.destroy(new RequestTimeout()), timeoutMs);
+      function finish() {
+        clearTimeout(timer);
+        inFlight.delete(request);
+      }
+      function fail(error: unknown) {
+        finish();
+        reject(error);
+      }
+      request.on('error', fail);
+      request.end(body);
+    });
+
+  return { post, close: () => signal?.removeEventListener('abort', abortAll) };
 }
 
 export function createJeedomClient(options: JeedomClientOptions): JeedomClient {
   const endpoint = apiEndpoint(options.url);
   const shown = displayUrl(endpoint);
-  // urlToHttpOptions: the host without IPv6 brackets, and credentials in the URL as basic auth, as got sent them.
-  const requestOptions = urlToHttpOptions(endpoint);
   const agentOptions = { keepAlive: true, maxSockets: options.concurrency ?? 1 };
   const agent =
     endpoint.protocol === 'https:'
@@ -153,6 +148,7 @@ export function createJeedomClient(options: JeedomClientOptions): JeedomClient {
           rejectUnauthorized: options.tlsInsecure !== true,
         })
       : new HttpAgent(agentOptions);
+  const poster = jsonPoster(endpoint, agent, options.timeoutMs, options.signal);
   let keyScope: KeyScope | null = null;
   let requestId = 0;
 
@@ -160,13 +156,7 @@ export function createJeedomClient(options: JeedomClientOptions): JeedomClient {
     requestId += 1;
     let response;
     try {
-      response = await postJson(
-        requestOptions,
-        agent,
-        JSON.stringify({ jsonrpc: '2.0', id: requestId, method, params }),
-        options.timeoutMs,
-        options.signal,
-      );
+      response = await poster.post(JSON.stringify({ jsonrpc: '2.0', id: requestId, method, params }));
     } catch (error) {
       // Stopped by the user (Ctrl-C, SIGTERM): not Jeedom's fault, say so as it is.
       if (options.signal?.aborted) throw options.signal.reason ?? error;
@@ -262,6 +252,9 @@ export function createJeedomClient(options: JeedomClientOptions): JeedomClient {
     call,
     list: async <T>(method: string, params: Record<string, unknown> = {}) =>
       asList<T>(await call<unknown>(method, params), method, shown),
-    close: () => agent.destroy(),
+    close: () => {
+      poster.close();
+      agent.destroy();
+    },
   };
 }

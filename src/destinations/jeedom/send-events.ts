@@ -49,16 +49,26 @@ export function startSending(client: JeedomClient, concurrency: number, signal?:
   let error: unknown = null;
   let stopped = false;
   let inFlight = 0;
-  const waiting: (() => void)[] = [];
+  // Thousands wait at the start of a backfill: taken from `next` on rather than shifted (a shift moves them all).
+  let waiting: (() => void)[] = [];
+  let next = 0;
   // A finished request hands its slot straight to the next waiting one, so in flight never exceeds the bound.
   const acquire = async () => {
     if (inFlight < concurrency) inFlight += 1;
     else await new Promise<void>((resolve) => waiting.push(resolve));
   };
   const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else inFlight -= 1;
+    const wake = waiting[next];
+    if (wake === undefined) {
+      inFlight -= 1;
+      return;
+    }
+    next += 1;
+    if (next === waiting.length) {
+      waiting = [];
+      next = 0;
+    }
+    wake();
   };
 
   const sendEvent = async (plan: CommandPlan, index: number, event: JeedomEvent): Promise<void> => {

@@ -20,7 +20,7 @@ function majorVersion(version: string): number | null {
 
 /** `med-export test --destination jeedom`: each step Jeedom needs, with the fix when one fails. */
 export async function jeedomChecks(ctx: TestContext<JeedomConfig>): Promise<Check[]> {
-  const client = await createJeedomClient({
+  const client = createJeedomClient({
     ...clientOptionsOf(ctx.config, ctx.log),
     timeoutMs: ctx.timeoutMs,
   });

@@ -18,7 +18,7 @@ import { detailsOf, emptyTally } from './outcome-details.js';
 import type { Tally } from './outcome-details.js';
 import type { CommandPlan } from './plan-events.js';
 import { planEvents } from './plan-events.js';
-import { sendPlans } from './send-events.js';
+import { startSending } from './send-events.js';
 import type { JeedomState } from './state.js';
 import { cloneState, readJeedomState, stateRecord } from './state.js';
 import type { SyncReport } from './sync-equipments.js';
@@ -118,7 +118,7 @@ export async function exportToJeedom(ctx: ExportContext<JeedomConfig>): Promise<
   }
   if (ctx.dryRun) return dryRun(ctx, pdls, definitions, mapping, state, current, costInputs);
 
-  const client = await createJeedomClient({
+  const client = createJeedomClient({
     ...clientOptionsOf(config, ctx.log),
     timeoutMs: ctx.timeoutMs,
     signal: ctx.signal,
@@ -155,20 +155,30 @@ export async function exportToJeedom(ctx: ExportContext<JeedomConfig>): Promise<
     }
     const jeedomInfo = { version, key: client.keyScope };
 
-    const { plans, report } = await planEvents({
-      query,
-      targets,
-      current,
-      changes: ctx.changes,
-      state: working,
-      ...costInputs,
-    });
+    const sender = startSending(client, config.concurrency, ctx.signal);
+    let planned;
+    try {
+      planned = await planEvents({
+        query,
+        targets,
+        current,
+        changes: ctx.changes,
+        state: working,
+        ...costInputs,
+        onPlan: (plan, index) => sender.send(plan, index),
+      });
+    } catch (error) {
+      // Values already acknowledged are sent again next run: history is REPLACE INTO by (cmd, datetime).
+      await sender.stop();
+      throw error;
+    }
+    const { plans, report } = planned;
     const pending = plans.reduce((sum, plan) => sum + plan.events.length, 0);
     if (pending > 0)
       ctx.log.info(
         `jeedom: sending ${pending} value(s) to ${plans.filter((p) => p.events.length > 0).length} command(s), ${config.concurrency} at a time`,
       );
-    const sent = await sendPlans(client, plans, config.concurrency, ctx.signal);
+    const sent = await sender.finish(plans.length);
     const tally = confirm(plans, sent.confirmed, working);
     const details = detailsOf(sync, report, tally, jeedomInfo);
     if (sent.error !== null) {

@@ -202,17 +202,19 @@ export async function planEvents(options: {
   costs?: ReadonlyMap<string, PdlCosts>;
   /** Energy days whose Tempo colour arrived or changed since the last run (tempoRepairDates). */
   tempoRepairs?: readonly string[];
+  /** Called with each plan as soon as it is ready, and its index in `plans`, so that sending can start. */
+  onPlan?: (plan: CommandPlan, index: number) => void;
 }): Promise<{ plans: CommandPlan[]; report: PlanReport }> {
   const { query, targets, current, changes, state } = options;
   const report: PlanReport = { skipped: new SkipCounter(), missing: [], costs: {} };
   const changed = new ChangedDays(query, changes);
   const costDays = new CostDays(query, report);
   const resendFrom = changes.resendFrom;
-  const plans: CommandPlan[] = [];
+  const missing = new Set<Target>();
 
   const onChange = (target: Target, event: JeedomEvent | null): CommandPlan => {
     if (event === null) {
-      report.missing.push(target.key);
+      missing.add(target);
       return { target, events: [] };
     }
     const signature = eventSignature(event);
@@ -220,7 +222,7 @@ export async function planEvents(options: {
     return { target, events: unchanged ? [] : [event], signature };
   };
 
-  for (const target of targets) {
+  const planOf = async (target: Target): Promise<CommandPlan> => {
     const { logicalId } = target.command;
     const direction = directionOf(logicalId);
     if (direction && target.equipment.usagePointId) {
@@ -228,13 +230,10 @@ export async function planEvents(options: {
       const figures = current.pdls.find((pdl) => pdl.pdl.usagePointId === usagePointId)?.[direction] ?? null;
       if (logicalId.endsWith('_yesterday')) {
         const yesterday = figures?.yesterday;
-        plans.push(
-          onChange(
-            target,
-            yesterday ? { value: kwh(yesterday.wh), datetime: dayDatetime(yesterday.date) } : null,
-          ),
+        return onChange(
+          target,
+          yesterday ? { value: kwh(yesterday.wh), datetime: dayDatetime(yesterday.date) } : null,
         );
-        continue;
       }
       const costs = logicalId.startsWith('consumption_cost_') ? options.costs?.get(usagePointId) : undefined;
       if (costs) {
@@ -246,22 +245,17 @@ export async function planEvents(options: {
           window = { kind: 'days', days: new Set(days), first: days[0]! };
         }
         const empty = window.kind === 'days' && window.days.size === 0;
-        plans.push({
+        return {
           target,
           events: empty ? [] : await costEventsOf(costDays, costs, usagePointId, logicalId, window),
-        });
-        continue;
+        };
       }
       const window = target.backfill ? ALL : await changed.of(direction, usagePointId);
-      if (window.kind === 'days' && window.days.size === 0) {
-        plans.push({ target, events: [] });
-        continue;
-      }
-      plans.push({
+      if (window.kind === 'days' && window.days.size === 0) return { target, events: [] };
+      return {
         target,
         events: await energyEvents(query, direction, usagePointId, logicalId, window, report),
-      });
-      continue;
+      };
     }
 
     switch (logicalId) {
@@ -278,36 +272,41 @@ export async function planEvents(options: {
           if (full || state.values[target.key] !== eventSignature(unknown)) events.push(unknown);
         }
         const last = events.at(-1);
-        plans.push({
+        return {
           target,
           events,
           ...(through ? { tempoThrough: through } : {}),
           ...(last ? { signature: eventSignature(last) } : {}),
-        });
-        break;
+        };
       }
       case 'tempo_tomorrow':
-        plans.push(onChange(target, { value: frenchColor(current.tempo.tomorrow.color) }));
-        break;
+        return onChange(target, { value: frenchColor(current.tempo.tomorrow.color) });
       case 'tempo_remaining_blue':
       case 'tempo_remaining_white':
       case 'tempo_remaining_red': {
         const color = logicalId.slice('tempo_remaining_'.length) as 'blue' | 'white' | 'red';
-        plans.push(onChange(target, { value: current.tempo.remaining[color] }));
-        break;
+        return onChange(target, { value: current.tempo.remaining[color] });
       }
       case 'ecowatt_level':
       case 'ecowatt_next_hour': {
         const level = logicalId === 'ecowatt_level' ? current.ecowatt?.level : current.ecowatt?.nextHourLevel;
-        plans.push(onChange(target, level === null || level === undefined ? null : { value: level }));
-        break;
+        return onChange(target, level === null || level === undefined ? null : { value: level });
       }
       case 'ecowatt_alert':
-        plans.push(onChange(target, current.ecowatt ? { value: current.ecowatt.alert ? 1 : 0 } : null));
-        break;
+        return onChange(target, current.ecowatt ? { value: current.ecowatt.alert ? 1 : 0 } : null);
       default:
-        plans.push({ target, events: [] });
+        return { target, events: [] };
     }
-  }
+  };
+
+  // Every target at once: their queries overlap, and each plan can be sent while the slower ones are read.
+  const plans = await Promise.all(
+    targets.map(async (target, index) => {
+      const plan = await planOf(target);
+      options.onPlan?.(plan, index);
+      return plan;
+    }),
+  );
+  report.missing = targets.filter((target) => missing.has(target)).map((target) => target.key);
   return { plans, report };
 }

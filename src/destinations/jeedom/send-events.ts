@@ -28,36 +28,53 @@ export function splitForSending(events: readonly JeedomEvent[]): {
   return { anyOrder: events.slice(0, start), inOrder: events.slice(start) };
 }
 
+export interface EventSender {
+  /** Starts sending a plan's events, `index` being its place among the plans (they may come in any order). */
+  send(plan: CommandPlan, index: number): void;
+  /** Starts nothing more (the planning failed) and waits for the requests in flight. */
+  stop(): Promise<void>;
+  /** Waits until every plan handed over is sent, or the first failure; `planCount` plans in all. */
+  finish(planCount: number): Promise<SendResult>;
+}
+
 /**
- * Sends every plan with `cmd::event` (jeeApi.php has no call taking several values or points: one request per
- * value), at most `concurrency` requests in flight. The first failure stops everything (requests in flight
- * finish): what was acknowledged until then is reported, nothing after it is attempted.
+ * Sends plans with `cmd::event` as they are handed over, while the others are still being planned (jeeApi.php
+ * has no call taking several values or points: one request per value), at most `concurrency` requests in
+ * flight. The first failure stops everything (requests in flight finish): what was acknowledged until then is
+ * reported, nothing after it is attempted.
  */
-export async function sendPlans(
-  client: JeedomClient,
-  plans: readonly CommandPlan[],
-  concurrency: number,
-  signal?: AbortSignal,
-): Promise<SendResult> {
-  const confirmed = plans.map(() => 0);
+export function startSending(client: JeedomClient, concurrency: number, signal?: AbortSignal): EventSender {
+  const confirmed: number[] = [];
+  const sending: Promise<void>[] = [];
   let error: unknown = null;
+  let stopped = false;
   let inFlight = 0;
-  const waiting: (() => void)[] = [];
+  // Thousands wait at the start of a backfill: taken from `next` on rather than shifted (a shift moves them all).
+  let waiting: (() => void)[] = [];
+  let next = 0;
   // A finished request hands its slot straight to the next waiting one, so in flight never exceeds the bound.
   const acquire = async () => {
     if (inFlight < concurrency) inFlight += 1;
     else await new Promise<void>((resolve) => waiting.push(resolve));
   };
   const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else inFlight -= 1;
+    const wake = waiting[next];
+    if (wake === undefined) {
+      inFlight -= 1;
+      return;
+    }
+    next += 1;
+    if (next === waiting.length) {
+      waiting = [];
+      next = 0;
+    }
+    wake();
   };
 
-  const send = async (plan: CommandPlan, index: number, event: JeedomEvent): Promise<void> => {
+  const sendEvent = async (plan: CommandPlan, index: number, event: JeedomEvent): Promise<void> => {
     await acquire();
     try {
-      if (error !== null) return;
+      if (error !== null || stopped) return;
       if (signal?.aborted) {
         error = signal.reason ?? new Error('aborted');
         return;
@@ -75,15 +92,27 @@ export async function sendPlans(
     }
   };
 
-  await Promise.all(
-    plans.map(async (plan, index) => {
-      const { anyOrder, inOrder } = splitForSending(plan.events);
-      await Promise.all(anyOrder.map((event) => send(plan, index, event)));
-      for (const event of inOrder) {
-        if (error !== null) return;
-        await send(plan, index, event);
-      }
-    }),
-  );
-  return { confirmed, error };
+  const sendPlan = async (plan: CommandPlan, index: number): Promise<void> => {
+    const { anyOrder, inOrder } = splitForSending(plan.events);
+    await Promise.all(anyOrder.map((event) => sendEvent(plan, index, event)));
+    for (const event of inOrder) {
+      if (error !== null || stopped) return;
+      await sendEvent(plan, index, event);
+    }
+  };
+
+  return {
+    send(plan, index) {
+      confirmed[index] = 0;
+      sending.push(sendPlan(plan, index));
+    },
+    async stop() {
+      stopped = true;
+      await Promise.all(sending);
+    },
+    async finish(planCount) {
+      await Promise.all(sending);
+      return { confirmed: Array.from({ length: planCount }, (_, index) => confirmed[index] ?? 0), error };
+    },
+  };
 }

@@ -43,31 +43,31 @@ describe('apiEndpoint', () => {
 
 describe('JSON-RPC client against the stand-in', () => {
   it('uses the core key, or falls back to the Virtual plugin key with plugin "virtual"', async () => {
-    const core = await client();
+    const core = client();
     expect(await core.call('version')).toBe(standin.version);
     expect(core.keyScope).toBe('core');
-    const virtual = await client({ apiKey: standin.virtualApiKey });
+    const virtual = client({ apiKey: standin.virtualApiKey });
     expect(await virtual.call('version')).toBe(standin.version);
     expect(virtual.keyScope).toBe('virtual');
     expect(await virtual.list('eqLogic::byType', { type: 'virtual' })).toEqual([]);
   });
 
   it('reads the "ok" Jeedom 4.5 answers for an empty list as an empty list', async () => {
-    expect(await (await client()).call('eqLogic::byType', { type: 'virtual' })).toBe('ok');
-    expect(await (await client()).list('eqLogic::byType', { type: 'virtual' })).toEqual([]);
-    const error = await failure((await client()).list('version'));
+    expect(await client().call('eqLogic::byType', { type: 'virtual' })).toBe('ok');
+    expect(await client().list('eqLogic::byType', { type: 'virtual' })).toEqual([]);
+    const error = await failure(client().list('version'));
     expect(error.kind).toBe('protocol');
   });
 
   it("says a key's API access is disabled (code 1), and where to enable it", async () => {
     standin.setApiAccess('virtual', false);
-    const error = await failure((await client({ apiKey: standin.virtualApiKey })).call('version'));
+    const error = await failure(client({ apiKey: standin.virtualApiKey }).call('version'));
     expect(error.code).toBe(1);
     expect(error.hint).toContain('Accès API');
   });
 
   it('reports a refused key as a JSON-RPC error with the fix', async () => {
-    const error = await failure((await client({ apiKey: 'not-the-right-key-at-all' })).call('version'));
+    const error = await failure(client({ apiKey: 'not-the-right-key-at-all' }).call('version'));
     expect(error.kind).toBe('rpc');
     expect(error.code).toBe(2);
     expect(error.describe()).toContain('JEEDOM_API_KEY');
@@ -76,7 +76,7 @@ describe('JSON-RPC client against the stand-in', () => {
   });
 
   it("reports Jeedom's own error message for a missing command", async () => {
-    const error = await failure((await client()).call('cmd::event', { id: 999, value: 1 }));
+    const error = await failure(client().call('cmd::event', { id: 999, value: 1 }));
     expect(error.kind).toBe('rpc');
     expect(error.code).toBe(702);
     expect(error.message).toContain('Commande introuvable : 999');
@@ -84,20 +84,20 @@ describe('JSON-RPC client against the stand-in', () => {
 
   it('tells HTTP errors, timeouts, dropped connections and non-JSON answers apart', async () => {
     standin.failRequests({ method: 'version', times: 1, mode: { kind: 'http', status: 500 } });
-    expect(await failure((await client()).call('version'))).toMatchObject({
+    expect(await failure(client().call('version'))).toMatchObject({
       kind: 'http',
       details: { status: 500 },
     });
 
     standin.clearFailures();
     standin.failRequests({ method: 'version', times: 1, mode: { kind: 'hang' } });
-    const timeout = await failure((await client({ timeoutMs: 300 })).call('version'));
+    const timeout = await failure(client({ timeoutMs: 300 }).call('version'));
     expect(timeout.kind).toBe('timeout');
     expect(timeout.describe()).toContain('JEEDOM_TIMEOUT');
 
     standin.clearFailures();
     standin.failRequests({ method: 'version', times: 1, mode: { kind: 'reset' } });
-    expect((await failure((await client()).call('version'))).kind).toBe('network');
+    expect((await failure(client().call('version'))).kind).toBe('network');
 
     standin.clearFailures();
     standin.failRequests({
@@ -105,24 +105,24 @@ describe('JSON-RPC client against the stand-in', () => {
       times: 1,
       mode: { kind: 'http', status: 200, body: "Vous n'avez aucune clé API configurée" },
     });
-    const protocol = await failure((await client()).call('version'));
+    const protocol = await failure(client().call('version'));
     expect(protocol.kind).toBe('protocol');
     expect(protocol.hint).toContain('API');
   });
 
   it('points at JEEDOM_URL for a 404, including the one Jeedom gives a banned address', async () => {
-    const wrongPath = await failure((await client({ url: `${standin.url}/jeedom` })).call('ping'));
+    const wrongPath = await failure(client({ url: `${standin.url}/jeedom` }).call('ping'));
     expect(wrongPath).toMatchObject({ kind: 'http', details: { status: 404 } });
     expect(wrongPath.hint).toContain('JEEDOM_URL');
     standin.setBanned(true);
-    const banned = await failure((await client()).call('ping'));
+    const banned = await failure(client().call('ping'));
     expect(banned.hint).toContain('banned');
   });
 
   it('reports an address where nothing listens as unreachable', async () => {
     const url = standin.url;
     await standin.close();
-    const error = await failure((await client({ url })).call('ping'));
+    const error = await failure(client({ url }).call('ping'));
     expect(error.kind).toBe('network');
     expect(error.message).toContain('cannot reach Jeedom');
     standin = await startJeedomStandin();

@@ -2,7 +2,6 @@
  * Home Assistant's WebSocket API (auth handshake, commands) and REST API, as home-assistant/core implements
  * them in homeassistant/components/websocket_api/ and homeassistant/components/api/__init__.py.
  */
-import { httpRequestOptions } from '../../net/http-request-options.js';
 import { readPem } from '../../net/read-pem.js';
 import type { WebSocket as WsSocket } from 'ws';
 import { withDeadline } from '../../net/deadline.js';
@@ -254,28 +253,65 @@ export interface RestResponse {
   body: string;
 }
 
-/** Starts loading the HTTP client of `restRequest` (a large module), so a later first request does not wait. */
-export function preloadRestClient(): void {
-  import('got').catch(() => undefined);
+/** What `restRequest` throws when the whole request took longer than the timeout. */
+class RequestTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+    this.name = 'TimeoutError';
+  }
 }
 
-/** REST calls with the bearer token (http/auth.py `async_validate_auth_header`); never throws on a status. */
+/**
+ * REST calls with the bearer token (http/auth.py `async_validate_auth_header`); never throws on a status. Node's
+ * own HTTP client, already loaded by the WebSocket client: a general one would cost a pass more to load than
+ * its few calls take. One attempt, no redirect followed (a redirect to a login page is a misconfiguration to
+ * report), the whole request bounded by the timeout, TLS verified unless the user said otherwise.
+ */
 export async function restRequest(
   options: ConnectionOptions,
   method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<RestResponse> {
-  const { got } = await import('got');
-  const url = apiUrl(options.url, path);
+  const url = new URL(apiUrl(options.url, path));
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
   try {
-    const response = await got(url, {
-      method,
-      ...(body === undefined ? {} : { json: body }),
-      headers: { authorization: `Bearer ${options.token}` },
-      ...httpRequestOptions({ ...options, certificateAuthority: caOf(options.caCert) }),
+    const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+    const ca = caOf(options.caCert);
+    return await new Promise<RestResponse>((resolve, reject) => {
+      const outgoing = request(
+        url,
+        {
+          method,
+          headers: {
+            authorization: `Bearer ${options.token}`,
+            ...(payload
+              ? { 'content-type': 'application/json', 'content-length': String(payload.length) }
+              : {}),
+          },
+          rejectUnauthorized: options.tlsInsecure !== true,
+          ...(ca ? { ca } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+        (response) => {
+          const parts: Buffer[] = [];
+          response.on('data', (part: Buffer) => parts.push(part));
+          response.on('error', reject);
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }),
+          );
+        },
+      );
+      const timer = setTimeout(
+        () => outgoing.destroy(new RequestTimeoutError(options.timeoutMs)),
+        options.timeoutMs,
+      );
+      outgoing.on('close', () => clearTimeout(timer));
+      outgoing.on('error', reject);
+      outgoing.end(payload);
     });
-    return { status: response.statusCode, body: response.body };
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new Error(explainNetworkError(error, networkTarget(options.url)), { cause: error });

@@ -9,6 +9,26 @@ interface HourBlock {
   present: Uint8Array;
 }
 
+/** A block entirely after the range asked for (so are all later ones). */
+const PAST = 'past';
+
+/**
+ * The slots [`first`, `end`) of block `blockIndex` whose hours start in [`fromMs`, `toMs`); null when none
+ * does, `PAST` when the block starts at or after `toMs`.
+ */
+function slotRange(
+  blockIndex: number,
+  fromMs: number,
+  toMs: number,
+): { first: number; end: number } | null | typeof PAST {
+  const firstHourMs = blockIndex * BLOCK_HOURS * HOUR_MS;
+  if (firstHourMs >= toMs) return PAST;
+  if (firstHourMs + BLOCK_HOURS * HOUR_MS <= fromMs) return null;
+  const first = fromMs > firstHourMs ? Math.ceil((fromMs - firstHourMs) / HOUR_MS) : 0;
+  const end = Math.min(BLOCK_HOURS, Math.ceil((toMs - firstHourMs) / HOUR_MS));
+  return { first, end };
+}
+
 /**
  * Blocks of `HourlySums` handed back once a PDL direction is imported, for the next one: the typed arrays
  * live outside the JavaScript heap and are only freed by a full collection, so reusing them keeps memory flat
@@ -37,6 +57,8 @@ export class HourBlockPool {
  */
 export class HourlySums {
   private readonly blocks = new Map<number, HourBlock>();
+  /** The keys of `blocks`, in order. */
+  private readonly blockOrder: number[] = [];
   private released = false;
   private readonly unaligned = new Map<number, number>();
   private lastBlockIndex = Number.NaN;
@@ -55,6 +77,7 @@ export class HourlySums {
     this.released = true;
     this.pool?.give(this.blocks.values());
     this.blocks.clear();
+    this.blockOrder.length = 0;
     this.lastBlock = undefined;
     this.lastBlockIndex = Number.NaN;
   }
@@ -77,6 +100,7 @@ export class HourlySums {
           ? this.pool.take()
           : { values: new Float64Array(BLOCK_HOURS), present: new Uint8Array(BLOCK_HOURS) };
         this.blocks.set(blockIndex, block);
+        this.insertBlockIndex(blockIndex);
       }
       this.lastBlockIndex = blockIndex;
       this.lastBlock = block;
@@ -92,7 +116,15 @@ export class HourlySums {
   /** How many hours in [`fromMs`, `toMs`) hold a value. */
   count(fromMs: number, toMs: number): number {
     let count = 0;
-    this.scan(fromMs, toMs, Number.POSITIVE_INFINITY, () => (count += 1));
+    if (fromMs < toMs) {
+      for (const blockIndex of this.blockOrder) {
+        const range = slotRange(blockIndex, fromMs, toMs);
+        if (range === null) continue;
+        if (range === PAST) break;
+        const present = this.blocks.get(blockIndex)!.present;
+        for (let slot = range.first; slot < range.end; slot++) count += present[slot]!;
+      }
+    }
     for (const start of this.unaligned.keys()) if (start >= fromMs && start < toMs) count += 1;
     return count;
   }
@@ -135,20 +167,24 @@ export class HourlySums {
   ): void {
     if (!(fromMs < toMs) || !(limit > 0)) return;
     let visited = 0;
-    for (const blockIndex of [...this.blocks.keys()].sort((a, b) => a - b)) {
-      const firstHourMs = blockIndex * BLOCK_HOURS * HOUR_MS;
-      if (firstHourMs >= toMs) return;
-      if (firstHourMs + BLOCK_HOURS * HOUR_MS <= fromMs) continue;
+    for (const blockIndex of this.blockOrder) {
+      const range = slotRange(blockIndex, fromMs, toMs);
+      if (range === null) continue;
+      if (range === PAST) return;
       const block = this.blocks.get(blockIndex)!;
-      const firstSlot = fromMs > firstHourMs ? Math.ceil((fromMs - firstHourMs) / HOUR_MS) : 0;
-      for (let slot = firstSlot; slot < BLOCK_HOURS; slot++) {
+      for (let slot = range.first; slot < range.end; slot++) {
         if (block.present[slot] !== 1) continue;
-        const start = (blockIndex * BLOCK_HOURS + slot) * HOUR_MS;
-        if (start >= toMs) return;
-        visit(start, block.values[slot]!);
+        visit((blockIndex * BLOCK_HOURS + slot) * HOUR_MS, block.values[slot]!);
         if (++visited >= limit) return;
       }
     }
+  }
+
+  /** Keeps `blockOrder` sorted: blocks come in mostly in order, so from its end. */
+  private insertBlockIndex(blockIndex: number): void {
+    let at = this.blockOrder.length;
+    while (at > 0 && this.blockOrder[at - 1]! > blockIndex) at--;
+    this.blockOrder.splice(at, 0, blockIndex);
   }
 
   /** The hours from `fromMs` on, in order, and what each holds. */

@@ -5,7 +5,7 @@
 import { displayUrl } from '../../redact.js';
 import type { ExportContext, ExportOutcome, Payload } from '../../contract/destination.js';
 import { DeliveryError } from '../../contract/destination.js';
-import { HomeAssistantSocket, preloadRestClient } from './client.js';
+import { HomeAssistantSocket } from './client.js';
 import { connectionOptions, entitiesMode, type HomeAssistantConfig } from './config.js';
 import { entitiesPass, readCurrentValues } from './entities-pass.js';
 import { StatisticsImportError, type StatisticsOutcome } from './import-sender.js';
@@ -20,9 +20,8 @@ export async function homeAssistantPass(ctx: ExportContext<HomeAssistantConfig>)
   const mode = entitiesMode(config);
   const payloads: Payload[] = [];
   const details: Record<string, unknown> = {};
-  // What the entities need is read, and the REST client loaded, while the statistics are imported.
+  // What the entities need is read while the statistics are imported.
   const currentValues = readCurrentValues(ctx, pdls);
-  if (!ctx.dryRun && (mode === 'rest' || previous.restEntities.length > 0)) preloadRestClient();
 
   let statistics: StatisticsOutcome = { rows: 0, through: previous.statistics, details: {}, payloads: [] };
   if (config.statistics) {

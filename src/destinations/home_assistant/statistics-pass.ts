@@ -142,76 +142,111 @@ export async function statisticsPass(
     return importMessage(Buffer.from(head, 'utf8'), chunk);
   };
 
-  // Each PDL direction's imports follow the previous one's; one direction is read while the one before it
-  // (and its own first hours) are being imported.
+  /** A PDL direction being read, and its imports. */
+  interface DirectionRun {
+    plan: DirectionPlan;
+    work: StatisticWork[];
+    aggregator: DirectionAggregator;
+    bases: Promise<Map<string, number>>;
+    direction: DirectionImport | null;
+    reading: Promise<AggregatedDirection>;
+    imported: Promise<void>;
+  }
+  /** The first failure of a reading: it stops every import, whichever direction is awaited. */
+  let failure: { error: unknown } | null = null;
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    sender?.stop();
+  };
   let importing: Promise<void> = Promise.resolve();
-  let reading: DirectionImport | null = null;
-  try {
-    for (const plan of plans) {
-      const changeMs = await earliestChangeMs(query, plan, changes.changedSince, tempoChanged);
-      const work: StatisticWork[] = allSeries(plan).map((series) => {
-        const through = previousThrough[series.statisticId];
-        return {
-          series,
-          fromMs: importStartMs({
-            firstRun: changes.changedSince === null,
-            existsInHomeAssistant: existing.has(series.statisticId),
-            throughMs: through === undefined ? undefined : Date.parse(through),
-            earliestChangeMs: changeMs,
-            overlapStartMs,
-            resendFromMs,
-          }),
-        };
-      });
-      // Asked now, answered while the readings are summed.
-      const bases = socket ? basesOf(socket, work) : Promise.resolve(new Map<string, number>());
-      bases.catch(() => undefined);
 
-      // Read from the earliest day any of these statistics needs (its hours all start on or after that day).
-      const earliest = Math.min(...work.map((item) => item.fromMs));
-      const fromDay = Number.isFinite(earliest) ? parisDate(earliest) : undefined;
-      const range = fromDay ? { from: fromDay } : {};
-      const aggregator = new DirectionAggregator(plan.series, plan.costs, blockPool);
-      // The daily values first: a day without load curve is final once the load curve has moved past it.
-      for (const row of await query.dailyRows(plan.direction, plan.pdl.usagePointId, range))
-        aggregator.addDailyRow(row);
+  /** Starts reading a PDL direction; its imports follow the previous direction's. */
+  const start = async (plan: DirectionPlan): Promise<DirectionRun> => {
+    const changeMs = await earliestChangeMs(query, plan, changes.changedSince, tempoChanged);
+    const work: StatisticWork[] = allSeries(plan).map((series) => {
+      const through = previousThrough[series.statisticId];
+      return {
+        series,
+        fromMs: importStartMs({
+          firstRun: changes.changedSince === null,
+          existsInHomeAssistant: existing.has(series.statisticId),
+          throughMs: through === undefined ? undefined : Date.parse(through),
+          earliestChangeMs: changeMs,
+          overlapStartMs,
+          resendFromMs,
+        }),
+      };
+    });
+    // Asked now, answered while the readings are summed.
+    const bases = socket ? basesOf(socket, work) : Promise.resolve(new Map<string, number>());
+    bases.catch(() => undefined);
 
-      const previous = importing;
-      const direction = sender
-        ? new DirectionImport(work, aggregator, bases, config.chunk_size, message, sender)
-        : null;
-      reading = direction;
-      if (direction) {
-        importing = previous.then(async () => {
-          await direction.run();
-          aggregator.release();
-        });
-        importing.catch(() => undefined);
-      }
+    // Read from the earliest day any of these statistics needs (its hours all start on or after that day).
+    const earliest = Math.min(...work.map((item) => item.fromMs));
+    const fromDay = Number.isFinite(earliest) ? parisDate(earliest) : undefined;
+    const range = fromDay ? { from: fromDay } : {};
+    const aggregator = new DirectionAggregator(plan.series, plan.costs, blockPool);
+    // The daily values first: a day without load curve is final once the load curve has moved past it.
+    for (const row of await query.dailyRows(plan.direction, plan.pdl.usagePointId, range))
+      aggregator.addDailyRow(row);
+
+    const direction = sender
+      ? new DirectionImport(work, aggregator, bases, config.chunk_size, message, sender)
+      : null;
+    const reading = (async () => {
       for await (const page of prefetched(
         detailedWindows(query, plan.direction, plan.pdl.usagePointId, fromDay),
       )) {
+        if (failure) throw failure.error;
         for (const row of page) aggregator.addDetailedRow(row);
         if (sender?.failed) throw sender.failed;
         direction?.settled(aggregator.settledBeforeMs());
       }
-      const aggregated = aggregator.finish();
-      details.addPlan(plan, aggregated);
-      direction?.completed();
-      if (!direction) {
-        await dryRunImports(work, aggregated, await bases);
+      return aggregator.finish();
+    })();
+    reading.catch(fail);
+    // Whatever the reading's outcome, the direction's imports end (sending nothing more after a failure).
+    reading.finally(() => direction?.completed()).catch(() => undefined);
+    let imported = Promise.resolve();
+    if (direction) {
+      imported = importing.then(async () => {
+        await direction.run();
         aggregator.release();
-      }
-      // At most the next direction is read ahead of the imports.
-      await previous;
+      });
+      imported.catch(() => undefined);
+      importing = imported;
     }
-    await importing;
+    return { plan, work, aggregator, bases, direction, reading, imported };
+  };
+
+  // Two PDL directions are read at once (each on its own connection: one's queries run while the other's rows
+  // are summed), and at most one is read ahead of the imports. Home Assistant receives the imports one after
+  // the other, each direction's after the previous one's.
+  const runs: DirectionRun[] = [];
+  let nextPlan = 0;
+  const startNext = async () => {
+    while (runs.length < 2 && nextPlan < plans.length) runs.push(await start(plans[nextPlan++]!));
+  };
+  try {
+    await startNext();
+    while (runs.length > 0) {
+      const run = runs[0]!;
+      const aggregated = await run.reading;
+      details.addPlan(run.plan, aggregated);
+      if (!run.direction) {
+        await dryRunImports(run.work, aggregated, await run.bases);
+        run.aggregator.release();
+      }
+      await run.imported;
+      runs.shift();
+      await startNext();
+    }
   } catch (error) {
-    sender?.stop();
-    // The direction being read waits for hours that will not come: let it end (sending nothing more).
-    reading?.completed();
+    fail(error);
+    // The directions being read stop at their next page; their imports end, sending nothing more.
+    await Promise.allSettled(runs.map((run) => run.reading));
     await importing.catch(() => undefined);
-    throw error;
+    throw failure!.error;
   }
   outcome.details = details.toJSON();
   return outcome;

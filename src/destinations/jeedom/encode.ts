@@ -230,10 +230,18 @@ export function euros(value: number): number {
   return Math.round(value * factor) / factor || 0;
 }
 
+/**
+ * ISO dates (`YYYY-MM-DD`, `YYYY-MM`, `YYYY`) in calendar order: their characters' order. localeCompare gives
+ * the same order but builds an ICU collator on its first call (about 90 ms in the backfill's profile).
+ */
+function byIsoDate(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Costs (day-costs.ts) as events at their day or the first of their month, oldest first. */
 export function costEvents(costs: readonly { date: string; costEur: number }[]): JeedomEvent[] {
   return [...costs]
-    .sort((a, b) => a.date.localeCompare(b.date))
+    .sort((a, b) => byIsoDate(a.date, b.date))
     .map((cost) => ({ value: euros(cost.costEur), datetime: dayDatetime(cost.date) }));
 }
 
@@ -256,7 +264,7 @@ export function dailyEvents(
       event: { value: kwh(reading.wh), datetime: dayDatetime(reading.date) },
     });
   }
-  return events.sort((a, b) => a.date.localeCompare(b.date)).map((entry) => entry.event);
+  return events.sort((a, b) => byIsoDate(a.date, b.date)).map((entry) => entry.event);
 }
 
 /** Monthly totals as events on the first day of their month, oldest first. */
@@ -266,7 +274,7 @@ export function monthEvents(
 ): JeedomEvent[] {
   return [...totals]
     .filter((total) => !onlyMonths || onlyMonths.has(total.month))
-    .sort((a, b) => a.month.localeCompare(b.month))
+    .sort((a, b) => byIsoDate(a.month, b.month))
     .map((total) => ({ value: kwh(total.wh), datetime: dayDatetime(`${total.month}-01`) }));
 }
 
@@ -279,7 +287,7 @@ export function yearEvents(totals: readonly MonthlyTotal[], onlyYears?: Readonly
   }
   return [...byYear]
     .filter(([year]) => !onlyYears || onlyYears.has(year))
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byIsoDate(a, b))
     .map(([year, wh]) => ({ value: kwh(wh), datetime: dayDatetime(`${year}-01-01`) }));
 }
 
@@ -287,7 +295,7 @@ export function yearEvents(totals: readonly MonthlyTotal[], onlyYears?: Readonly
 export function tempoDayEvents(days: readonly TempoDay[], today: string, after?: string): JeedomEvent[] {
   return days
     .filter((day) => day.date <= today && (after === undefined || day.date > after))
-    .sort((a, b) => a.date.localeCompare(b.date))
+    .sort((a, b) => byIsoDate(a.date, b.date))
     .map((day) => ({ value: frenchColor(day.color), datetime: dayDatetime(day.date) }));
 }
 

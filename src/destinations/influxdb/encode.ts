@@ -169,6 +169,19 @@ export const LINE_PROTOCOL: LineFormat = {
     }
     return suffix;
   },
+  // Two fields of one point (same measurement and tags) share a line: `… energy_wh=250,power_w=500 …`.
+  fieldJoint: (first, second) => {
+    if (first.metric !== second.metric || first.field === undefined || second.field === undefined)
+      return null;
+    if (first.field === second.field || first.textFields !== undefined || second.textFields !== undefined) {
+      return null;
+    }
+    const names = Object.keys(first.labels);
+    const sameTags =
+      names.length === Object.keys(second.labels).length &&
+      names.every((name) => second.labels[name] === first.labels[name]);
+    return sameTags ? `,${checkName(second.field, 'field key')}=` : null;
+  },
   minTimestampMs: -TIMESTAMP_LIMIT_MS,
   formatValue: formatFloat,
   formatTimestamp,

@@ -1,21 +1,14 @@
 import type { Payload } from '../../contract/destination.js';
 import { holds, storedSamplesOf } from './uncertain-spans.js';
 import type { StoredSamples } from './uncertain-spans.js';
+import { NUMBER_MAX_BYTES, writeLineEnd, writeValue } from './line-bytes.js';
+import { seriesId } from './series-id.js';
+import { seriesLines, seriesPoint } from './series-lines.js';
+import type { Series, SeriesPoint } from './series-lines.js';
 import type { LineFormat, Sample, SeriesKey, SeriesSpan, TimedValue } from './writer.js';
 
-/** What every line of one series writes around its value, checked, escaped and UTF-8 encoded once. */
-export interface Series {
-  readonly prefix: Uint8Array;
-  /** Empty unless the format writes something after the value (see LineFormat.seriesSuffix). */
-  readonly suffix: Uint8Array;
-  /** Values must be whole numbers (SeriesKey.integer). */
-  readonly integer: boolean;
-}
+export type { Series, SeriesPoint } from './series-lines.js';
 
-const NO_SUFFIX = new Uint8Array(0);
-
-/** Room for a value and a timestamp with their separators: `-1.2345678901234567e-300 9007199254740991\n`. */
-const NUMBERS_MAX_BYTES = 48;
 const INITIAL_BYTES = 64 * 1024;
 /** Series of `add` remembered (Tempo colours, EcoWatt, run figures: a few dozen). */
 const MAX_REMEMBERED_SERIES = 256;
@@ -23,13 +16,6 @@ const MAX_REMEMBERED_SERIES = 256;
 interface SeriesInfo {
   key: SeriesKey;
   text: string;
-}
-
-/** The spans a batch carries, per series, as lines are added. */
-interface PendingSpan {
-  info: SeriesInfo;
-  fromMs: number;
-  toMs: number;
 }
 
 /**
@@ -45,8 +31,9 @@ interface PendingSpan {
  *
  * Lines are written straight into a byte buffer: the bulk of a backfill (`addValue`) costs no object per sample.
  *
- * Before a batch is sent, `beforeSend` is given its series and time spans (to record them as uncertain until it is
- * confirmed); `uncertain` tells those of a batch that failed. Samples `skipStored` lists are not written again.
+ * Before a batch is sent, `beforeSend` is given its series and time spans, and those of the batch still in flight
+ * (to record them as uncertain until they are confirmed); `uncertain` tells those of a batch that failed.
+ * Samples `skipStored` lists are not written again.
  */
 export class BatchSender {
   private buffer: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
@@ -63,16 +50,17 @@ export class BatchSender {
   private inFlight: Promise<void> | null = null;
   private inFlightCallbacks: (() => void)[] = [];
   private inFlightCount = 0;
+  private inFlightSpans: SeriesSpan[] = [];
   private failure: { error: unknown } | null = null;
   private readonly confirmedByKind = new Map<string, number>();
   private readonly seriesByKey = new Map<string, Series>();
   private confirmedCount = 0;
   private batchCount = 0;
   private readonly infoBySeries = new WeakMap<Series, SeriesInfo>();
-  private pendingSpans = new Map<Series, PendingSpan>();
+  private pendingSpans = new Map<Series, SeriesSpan>();
   /** The span of the series the last line was added to, so consecutive lines of a series skip the lookup. */
   private lastSpanSeries: Series | null = null;
-  private lastSpan: PendingSpan | null = null;
+  private lastSpan: SeriesSpan | null = null;
   private failedSpans: SeriesSpan[] = [];
   private stored: StoredSamples | null = null;
   private storedCount = 0;
@@ -104,18 +92,7 @@ export class BatchSender {
   /** A series to `addValue` to; throws on a name or label the format refuses. */
   series(key: SeriesKey): Series {
     const text = this.format.seriesPrefix(key.metric, key.labels, key.field);
-    const prefix = Buffer.from(text, 'utf8');
-    const integer = key.integer === true;
-    let series: Series;
-    if (this.format.seriesSuffix) {
-      const suffix = this.format.seriesSuffix(key);
-      series = { prefix, suffix: suffix === '' ? NO_SUFFIX : Buffer.from(suffix, 'utf8'), integer };
-    } else {
-      if (key.textFields && Object.keys(key.textFields).length > 0) {
-        throw new RangeError(`this format writes one value per line, no text fields (${key.metric})`);
-      }
-      series = { prefix, suffix: NO_SUFFIX, integer };
-    }
+    const series = seriesLines(this.format, key, text);
     this.infoBySeries.set(series, { key, text });
     return series;
   }
@@ -138,17 +115,7 @@ export class BatchSender {
 
   /** Adds a sample, its series' start checked and encoded once per batch sender. */
   add(kind: string, sample: Sample): void {
-    // Lengths keep the key unambiguous whatever the values hold.
-    let key = `${sample.metric.length}:${sample.metric}`;
-    if (sample.field !== undefined) key += `=${sample.field.length}:${sample.field}`;
-    if (sample.integer) key += 'i';
-    for (const name of Object.keys(sample.labels)) {
-      const value = sample.labels[name] ?? '';
-      key += ` ${name.length}:${name}${value.length}:${value}`;
-    }
-    for (const [name, value] of Object.entries(sample.textFields ?? {})) {
-      key += ` "${name.length}:${name}${value.length}:${value}`;
-    }
+    const key = seriesId(sample);
     let series = this.seriesByKey.get(key);
     if (!series) {
       series = this.series(sample);
@@ -163,6 +130,79 @@ export class BatchSender {
 
   /** Adds a sample of a series: the same line `add` would write, without building a Sample for it. */
   addValue(kind: string, series: Series, value: number, timestampMs: number): void {
+    this.check(series, value, timestampMs);
+    if (this.stored && this.isStored(series, value, timestampMs)) {
+      this.storedCount += 1;
+      return;
+    }
+    this.spanOf(series, timestampMs);
+    this.writeLine(series.prefix, value, null, 0, series.suffix, timestampMs);
+    this.counted(kind);
+  }
+
+  /** Two series of one point (see LineFormat.fieldJoint), to `addPoint` to. */
+  point(first: Series, second: Series): SeriesPoint {
+    const firstInfo = this.infoBySeries.get(first);
+    const secondInfo = this.infoBySeries.get(second);
+    if (!firstInfo || !secondInfo) throw new Error('a series must come from this sender');
+    return seriesPoint(
+      this.format,
+      { series: first, key: firstInfo.key },
+      { series: second, key: secondInfo.key },
+    );
+  }
+
+  /**
+   * Adds a value of each series of a point at one instant: in one line (counted once) when the format joins
+   * them, else a line each as `addValue` writes them (so too when some samples may be stored already).
+   */
+  addPoint(
+    kind: string,
+    point: SeriesPoint,
+    firstValue: number,
+    secondValue: number,
+    timestampMs: number,
+  ): void {
+    const { first, second, joint } = point;
+    if (joint === null || this.stored) {
+      this.addValue(kind, first, firstValue, timestampMs);
+      this.addValue(kind, second, secondValue, timestampMs);
+      return;
+    }
+    this.check(first, firstValue, timestampMs);
+    this.check(second, secondValue, timestampMs);
+    this.spanOf(first, timestampMs);
+    this.spanOf(second, timestampMs);
+    this.writeLine(first.prefix, firstValue, joint, secondValue, second.suffix, timestampMs);
+    this.counted(kind);
+  }
+
+  /** `<prefix><value>[<joint><second value>]<suffix> <timestamp>\n`. */
+  private writeLine(
+    prefix: Uint8Array,
+    value: number,
+    joint: Uint8Array | null,
+    secondValue: number,
+    suffix: Uint8Array,
+    timestampMs: number,
+  ): void {
+    this.reserve(prefix.length + (joint?.length ?? 0) + suffix.length + 3 * NUMBER_MAX_BYTES);
+    const buffer = this.buffer;
+    buffer.set(prefix, this.length);
+    let at = writeValue(buffer, this.length + prefix.length, value);
+    if (joint !== null) {
+      buffer.set(joint, at);
+      at = writeValue(buffer, at + joint.length, secondValue);
+    }
+    if (suffix.length > 0) {
+      buffer.set(suffix, at);
+      at += suffix.length;
+    }
+    this.length = writeLineEnd(buffer, at, timestampMs);
+  }
+
+  /** Throws (as the format words it) on a value or timestamp the format cannot carry. */
+  private check(series: Series, value: number, timestampMs: number): void {
     if (!Number.isFinite(value)) this.format.formatValue(value);
     if (series.integer && !Number.isSafeInteger(value)) {
       throw new RangeError(`value ${value} of an integer series is not a whole number`);
@@ -170,32 +210,6 @@ export class BatchSender {
     if (!Number.isSafeInteger(timestampMs) || timestampMs < this.minTimestampMs) {
       this.format.formatTimestamp(timestampMs);
     }
-    if (this.stored && this.isStored(series, value, timestampMs)) {
-      this.storedCount += 1;
-      return;
-    }
-    this.spanOf(series, timestampMs);
-    const { prefix, suffix } = series;
-    this.reserve(prefix.length + suffix.length + NUMBERS_MAX_BYTES);
-    const buffer = this.buffer;
-    buffer.set(prefix, this.length);
-    let at = this.length + prefix.length;
-    if (Number.isSafeInteger(value)) {
-      at = writeInteger(buffer, at, value);
-    } else {
-      // Shortest text that reads back as the same double (see LineFormat).
-      const text = String(value);
-      for (let index = 0; index < text.length; index++) buffer[at++] = text.charCodeAt(index);
-    }
-    if (suffix.length > 0) {
-      buffer.set(suffix, at);
-      at += suffix.length;
-    }
-    buffer[at++] = 32;
-    at = writeInteger(buffer, at, timestampMs);
-    buffer[at++] = 10;
-    this.length = at;
-    this.counted(kind);
   }
 
   /** True when the pending batch has reached `batchSize` lines: `flushIfFull` will send it. */
@@ -205,12 +219,16 @@ export class BatchSender {
 
   /**
    * At a day boundary: when the pending batch is full, waits for the batch in flight (throwing its failure) and
-   * starts sending the pending one. True when it did.
+   * starts sending the pending one. True when it did. Otherwise a turn of the event loop while a batch is in
+   * flight: writing lines awaits nothing unsettled, so its compression, request and answer would wait until then.
    */
   async flushIfFull(): Promise<boolean> {
-    if (!this.full) return false;
-    await this.startPending();
-    return true;
+    if (this.full) {
+      await this.startPending();
+      return true;
+    }
+    if (this.inFlight) await new Promise<void>((resolve) => setImmediate(resolve));
+    return false;
   }
 
   /**
@@ -269,7 +287,7 @@ export class BatchSender {
     if (!span) {
       const info = this.infoBySeries.get(series);
       if (!info) throw new Error('a series must come from this sender');
-      span = { info, fromMs: timestampMs, toMs: timestampMs };
+      span = { series: info.key, fromMs: timestampMs, toMs: timestampMs };
       this.pendingSpans.set(series, span);
     }
     this.lastSpanSeries = series;
@@ -309,21 +327,28 @@ export class BatchSender {
     if (this.failure) throw this.failure.error;
   }
 
-  /** Waits for the batch in flight, then starts sending the pending lines as the next one. */
+  /**
+   * Starts sending the pending lines as the next batch once the batch in flight was accepted. Their spans are
+   * recorded (`beforeSend`) while that batch is still in flight, with its spans too: whichever way that one ends,
+   * the record covers every sample whose fate is unknown until the next one.
+   */
   private async startPending(): Promise<void> {
+    if (this.lines === 0 || this.failure) return this.waitInFlight();
+    const spans = [...this.pendingSpans.values()];
+    const recorded = this.send && this.beforeSend ? this.beforeSend([...this.inFlightSpans, ...spans]) : null;
+    // Awaited below, after the batch in flight; until then a failure must not count as unhandled.
+    recorded?.catch(() => undefined);
     await this.waitInFlight();
-    if (this.lines === 0) return;
+    await recorded?.catch((error: unknown) => {
+      this.failure = { error };
+      throw error;
+    });
     this.endRun();
     const full = this.buffer;
     const body = full.subarray(0, this.length);
     const count = this.lines;
     const byKind = this.pendingByKind;
     const callbacks = this.pendingCallbacks;
-    const spans = [...this.pendingSpans.values()].map(({ info, fromMs, toMs }) => ({
-      series: info.key,
-      fromMs,
-      toMs,
-    }));
     this.length = 0;
     this.lines = 0;
     this.pendingByKind = new Map();
@@ -342,13 +367,12 @@ export class BatchSender {
     }
     this.inFlightCallbacks = callbacks;
     this.inFlightCount = count;
-    const send = this.send;
-    const beforeSend = this.beforeSend;
-    const sent = beforeSend ? beforeSend(spans).then(() => send(body)) : send(body);
-    this.inFlight = sent.then(
+    this.inFlightSpans = spans;
+    this.inFlight = this.send(body).then(
       () => {
         this.inFlight = null;
         this.inFlightCount = 0;
+        this.inFlightSpans = [];
         this.spare = full;
         this.accepted(count, byKind, this.inFlightCallbacks);
         this.inFlightCallbacks = [];
@@ -356,6 +380,7 @@ export class BatchSender {
       (error: unknown) => {
         this.inFlight = null;
         this.inFlightCount = 0;
+        this.inFlightSpans = [];
         this.inFlightCallbacks = [];
         this.failedSpans = spans;
         this.failure = { error };
@@ -371,23 +396,4 @@ export class BatchSender {
     }
     for (const callback of callbacks) callback();
   }
-}
-
-/** Writes a safe integer in decimal, as String() would; returns the offset after it. */
-function writeInteger(buffer: Buffer, at: number, value: number): number {
-  let rest = value;
-  if (rest < 0) {
-    buffer[at++] = 45;
-    rest = -rest;
-  }
-  let digits = 1;
-  for (let power = 10; power <= rest && digits < 16; power *= 10) digits += 1;
-  const end = at + digits;
-  let index = end;
-  do {
-    const next = Math.floor(rest / 10);
-    buffer[--index] = 48 + (rest - next * 10);
-    rest = next;
-  } while (rest > 0);
-  return end;
 }

@@ -265,14 +265,12 @@ export async function sendEnergyStream(input: StreamInput): Promise<Record<strin
 
   /** Before a unit's samples: a full batch goes out now, between two units. */
   const startUnit = async (unit: string) => {
-    if (sender.full) {
-      if (lastUnit !== null) {
-        const through = lastUnit;
-        const accepted = Object.fromEntries(Object.entries(kept).filter(([sent]) => sent <= through));
-        sender.whenAccepted(() => input.onConfirmed(through, accepted));
-      }
-      await sender.flushIfFull();
+    if (sender.full && lastUnit !== null) {
+      const through = lastUnit;
+      const accepted = Object.fromEntries(Object.entries(kept).filter(([sent]) => sent <= through));
+      sender.whenAccepted(() => input.onConfirmed(through, accepted));
     }
+    await sender.flushIfFull();
     lastUnit = unit;
   };
 
@@ -316,6 +314,8 @@ export async function sendEnergyStream(input: StreamInput): Promise<Record<strin
       return latest;
     };
     const { tariffs } = input;
+    // Each interval's energy and power: one point, one line where the format allows it.
+    const point = powerSeries === null ? null : sender.point(series, powerSeries);
     // The days this stream's own plan reads; the others were read for the tariff samples only.
     const energyDates = tariffs && !plan.full ? new Set(plan.changedDates) : null;
     const isEnergyDay = (date: string) =>
@@ -340,8 +340,8 @@ export async function sendEnergyStream(input: StreamInput): Promise<Record<strin
           if (sendsEnergy) skipped.add(reading.reason);
         } else {
           if (sendsEnergy) {
-            sender.addValue(kind, series, reading.wh, reading.startMs);
-            if (powerSeries !== null) sender.addValue(kind, powerSeries, reading.watts, reading.startMs);
+            if (point !== null) sender.addPoint(kind, point, reading.wh, reading.watts, reading.startMs);
+            else sender.addValue(kind, series, reading.wh, reading.startMs);
           }
           if (tariffDay !== null) tariffDay.add(reading.startMs, reading.wh);
         }

@@ -66,6 +66,12 @@ export interface LineFormat {
    */
   seriesSuffix?(key: SeriesKey): string;
   /**
+   * For a format whose points carry several named values: what is written between the value of `first` and that
+   * of `second` when both are fields of one point, so that they share a line (InfluxDB: `,power_w=`); null when
+   * they are not. Without it, every sample is a line of its own.
+   */
+  fieldJoint?(first: SeriesKey, second: SeriesKey): string | null;
+  /**
    * The earliest instant the server reads as milliseconds: for an earlier timestamp (or one that is not a whole
    * number) the engine has `formatTimestamp` throw.
    */

@@ -239,8 +239,8 @@ export function describeInfluxExport(kind: BackendKind): void {
            where usage_point_id = $1 and date = $2::date and granularity = 'detailed'`,
           [HOME.usagePointId, newDay],
         );
-        // The new day (daily, each interval's energy and power), its month's new total.
-        expectedLines += 1 + 2 * Number(intervals!.count) + 1;
+        // The new day (daily, each interval's energy and power in one line), its month's new total.
+        expectedLines += 1 + Number(intervals!.count) + 1;
         const rows = await influx.points(direction);
         const daily = byInstant(rows, { pdl: HOME.usagePointId, granularity: 'daily' }, 'energy_wh');
         expect(daily).toEqual(await expectedDaily(db, direction));

@@ -84,10 +84,15 @@ interface HttpAnswer {
 /**
  * POSTs over the kept-alive agent, with node:http itself: a backfill is thousands of small calls, and got's
  * per-request option merging and stream wrapping cost more CPU than Jeedom's answer (bench, issue 15). As
- * httpRequestOptions has it for every destination: no redirect followed (node:http follows none), one attempt,
+ * `net/http-text.ts` has it for every other destination: no redirect followed (node:http follows none), one attempt,
  * the whole request bounded by the timeout, stopped on SIGTERM/SIGINT (one listener for all the requests in
  * flight), TLS verified unless told otherwise (on the agent).
  */
+function isConnectionReset(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
 function jsonPoster(endpoint: URL, agent: HttpAgent, timeoutMs: number, signal: AbortSignal | undefined) {
   const send = endpoint.protocol === 'https:' ? httpsRequest : httpRequest;
   // urlToHttpOptions: the host without IPv6 brackets, and credentials in the URL as basic auth, as got sent them.
@@ -98,18 +103,20 @@ function jsonPoster(endpoint: URL, agent: HttpAgent, timeoutMs: number, signal: 
   };
   signal?.addEventListener('abort', abortAll, { once: true });
 
-  const post = (body: string) =>
+  const post = (body: string, mayRetry = true): Promise<HttpAnswer> =>
     new Promise<HttpAnswer>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
         return;
       }
+      let answered = false;
       const request = send(
         {
           ...base,
           headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         },
         (response) => {
+          answered = true;
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => {
@@ -127,6 +134,15 @@ function jsonPoster(endpoint: URL, agent: HttpAgent, timeoutMs: number, signal: 
       }
       function fail(error: unknown) {
         finish();
+        // A kept-alive connection the server closed while idle (Apache's KeepAliveTimeout, 5 s by default; Node's
+        // server the same) fails the next request written on it before the server read it: sent once more on a
+        // new connection, as Node's http documentation advises (`request.reusedSocket`). Only a reused connection
+        // that gave no answer at all; were the request read anyway, a value sent twice replaces its own point
+        // (history is REPLACE INTO by cmd and datetime, history.class.php 4.5.3: 1085).
+        if (mayRetry && request.reusedSocket && !answered && isConnectionReset(error)) {
+          resolve(post(body, false));
+          return;
+        }
         reject(error);
       }
       request.on('error', fail);

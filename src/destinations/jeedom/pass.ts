@@ -166,6 +166,7 @@ export async function exportToJeedom(ctx: ExportContext<JeedomConfig>): Promise<
         state: working,
         ...costInputs,
         onPlan: (plan, index) => sender.send(plan, index),
+        sent: () => sender.sent(),
       });
     } catch (error) {
       // Values already acknowledged are sent again next run: history is REPLACE INTO by (cmd, datetime).

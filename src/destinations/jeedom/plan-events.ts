@@ -191,6 +191,17 @@ async function costEventsOf(
   return endWithLatest(costEvents(totals.filter((total) => touched.has(total.date.slice(0, 7)))), all.at(-1));
 }
 
+/** The targets by equipment, in their order, each with its index among all the targets. */
+function byEquipment(targets: readonly Target[]): { target: Target; index: number }[][] {
+  const groups = new Map<string, { target: Target; index: number }[]>();
+  targets.forEach((target, index) => {
+    const group = groups.get(target.equipment.key) ?? [];
+    group.push({ target, index });
+    groups.set(target.equipment.key, group);
+  });
+  return [...groups.values()];
+}
+
 /** Plans every target's events from the MyElectricalData database, sending only what changed. */
 export async function planEvents(options: {
   query: QueryLayer;
@@ -204,6 +215,8 @@ export async function planEvents(options: {
   tempoRepairs?: readonly string[];
   /** Called with each plan as soon as it is ready, and its index in `plans`, so that sending can start. */
   onPlan?: (plan: CommandPlan, index: number) => void;
+  /** Resolves once every plan handed over so far is sent: an equipment's plans wait for it. */
+  sent?: () => Promise<void>;
 }): Promise<{ plans: CommandPlan[]; report: PlanReport }> {
   const { query, targets, current, changes, state } = options;
   const report: PlanReport = { skipped: new SkipCounter(), missing: [], costs: {} };
@@ -300,13 +313,19 @@ export async function planEvents(options: {
   };
 
   // Every target at once: their queries overlap, and each plan can be sent while the slower ones are read.
-  const plans = await Promise.all(
-    targets.map(async (target, index) => {
-      const plan = await planOf(target);
+  // One equipment (a PDL, Tempo, EcoWatt) at a time, its commands planned at once: the next one is planned while
+  // this one is sent, and handed over only once this one is sent, so a run holds about two equipments' values
+  // whatever the number of PDLs (issue 15: peak memory flat from 1 to 50 PDLs).
+  const plans: CommandPlan[] = [];
+  for (const group of byEquipment(targets)) {
+    const groupPlans = await Promise.all(group.map(({ target }) => planOf(target)));
+    await options.sent?.();
+    groupPlans.forEach((plan, position) => {
+      const { index } = group[position]!;
+      plans[index] = plan;
       options.onPlan?.(plan, index);
-      return plan;
-    }),
-  );
+    });
+  }
   report.missing = targets.filter((target) => missing.has(target)).map((target) => target.key);
   return { plans, report };
 }

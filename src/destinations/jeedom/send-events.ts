@@ -31,6 +31,8 @@ export function splitForSending(events: readonly JeedomEvent[]): {
 export interface EventSender {
   /** Starts sending a plan's events, `index` being its place among the plans (they may come in any order). */
   send(plan: CommandPlan, index: number): void;
+  /** Waits until every plan handed over so far is sent (or the first failure). */
+  sent(): Promise<void>;
   /** Starts nothing more (the planning failed) and waits for the requests in flight. */
   stop(): Promise<void>;
   /** Waits until every plan handed over is sent, or the first failure; `planCount` plans in all. */
@@ -106,12 +108,15 @@ export function startSending(client: JeedomClient, concurrency: number, signal?:
       confirmed[index] = 0;
       sending.push(sendPlan(plan, index));
     },
+    async sent() {
+      await Promise.all(sending.splice(0));
+    },
     async stop() {
       stopped = true;
-      await Promise.all(sending);
+      await Promise.all(sending.splice(0));
     },
     async finish(planCount) {
-      await Promise.all(sending);
+      await Promise.all(sending.splice(0));
       return { confirmed: Array.from({ length: planCount }, (_, index) => confirmed[index] ?? 0), error };
     },
   };

@@ -128,3 +128,45 @@ describe('JSON-RPC client against the stand-in', () => {
     standin = await startJeedomStandin();
   });
 });
+
+describe('kept-alive connections', () => {
+  /** A server that, like one whose keep-alive timeout just ran out, drops the second request of a connection. */
+  async function closingServer() {
+    const { createServer } = await import('node:http');
+    const seen: { connection: number; request: number }[] = [];
+    let connections = 0;
+    const server = createServer((req, res) => {
+      const socket = req.socket as typeof req.socket & { medConnection?: number; medRequests?: number };
+      socket.medConnection ??= ++connections;
+      socket.medRequests = (socket.medRequests ?? 0) + 1;
+      seen.push({ connection: socket.medConnection, request: socket.medRequests });
+      req.resume();
+      if (socket.medRequests === 2) {
+        socket.destroy();
+        return;
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: '4.5.3' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, seen, close: () => server.close() };
+  }
+
+  it('sends a request again on a new connection when the kept-alive one was closed before answering', async () => {
+    const server = await closingServer();
+    try {
+      const jeedom = createJeedomClient({ url: new URL(server.url), apiKey: 'k', timeoutMs: 5000 });
+      expect(await jeedom.call('version')).toBe('4.5.3');
+      expect(await jeedom.call('version')).toBe('4.5.3');
+      jeedom.close();
+      expect(server.seen).toEqual([
+        { connection: 1, request: 1 },
+        { connection: 1, request: 2 },
+        { connection: 2, request: 1 },
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+});

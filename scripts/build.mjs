@@ -6,7 +6,8 @@ import { readFile, rm } from 'node:fs/promises';
 
 /**
  * Dependencies that do costly work when they load, for features med-export never uses; each is patched in the
- * bundle only (node_modules stays as installed), and a patch that no longer applies fails the build.
+ * bundle only (node_modules stays as installed), and a patch that no longer applies, or no longer has a file
+ * to apply to, fails the build.
  */
 const LOAD_TIME_PATCHES = [
   {
@@ -18,15 +19,6 @@ const LOAD_TIME_PATCHES = [
     replace: "function isCloudflareRuntime() {\n  if (typeof navigator === 'undefined') return false",
   },
   {
-    // http2-wrapper/source/utils/js-stream-socket.js builds a TLS socket, so a secure context with every root
-    // certificate, when got loads it (about 30 ms), to reach a class used only for HTTP/2 proxies: built on first
-    // use instead.
-    file: /[\\/]node_modules[\\/]http2-wrapper[\\/]source[\\/]utils[\\/]js-stream-socket\.js$/,
-    find: 'const JSStreamSocket = (new tls.TLSSocket(new stream.PassThrough()))._handle._parentWrap.constructor;\n\nmodule.exports = JSStreamSocket;',
-    replace:
-      'let JSStreamSocket;\n\nmodule.exports = function LazyJSStreamSocket(...args) {\n\tJSStreamSocket ??= (new tls.TLSSocket(new stream.PassThrough()))._handle._parentWrap.constructor;\n\treturn new JSStreamSocket(...args);\n};',
-  },
-  {
     // commander/lib/command.js loads child_process (and with it net, dgram, streams) for executable
     // subcommands, which med-export does not have: loaded on first use instead, off every start (`--help` too).
     file: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/,
@@ -35,6 +27,7 @@ const LOAD_TIME_PATCHES = [
   },
 ];
 
+const applied = new Set();
 const loadTimePatches = {
   name: 'load-time-patches',
   setup(build) {
@@ -44,9 +37,17 @@ const loadTimePatches = {
         if (!source.includes(patch.find)) {
           throw new Error(`${args.path} changed: the load-time patch in scripts/build.mjs no longer applies`);
         }
+        applied.add(patch);
         return { contents: source.replace(patch.find, patch.replace), loader: 'js' };
       });
     }
+    build.onEnd(() => {
+      const unused = LOAD_TIME_PATCHES.filter((patch) => !applied.has(patch));
+      if (unused.length > 0)
+        throw new Error(
+          `load-time patches with no file to patch: ${unused.map((patch) => patch.file).join(', ')}`,
+        );
+    });
   },
 };
 

@@ -1,14 +1,14 @@
 import { request as httpRequest } from 'node:http';
-import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
 
 /**
- * One HTTP request with Node's own client, the body read as UTF-8 text, on the terms `httpRequestOptions` gives
- * got: one attempt, no redirect followed, any status returned (not thrown), the whole exchange bounded by the
+ * One HTTP request with Node's own client, the body read as UTF-8 text, on the terms every destination's HTTP
+ * client shares: one attempt, no redirect followed, any status returned (not thrown), the whole exchange bounded by the
  * timeout, aborted with the signal, TLS verified unless told otherwise. For a client whose every run makes a
  * request or two (an idle pass): loading got costs more than those requests.
  */
 export interface HttpTextOptions {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   body?: Buffer | string | undefined;
   headers?: Record<string, string>;
   timeoutMs: number;
@@ -19,6 +19,7 @@ export interface HttpTextOptions {
 
 export interface HttpTextResponse {
   statusCode: number;
+  headers: IncomingHttpHeaders;
   body: string;
 }
 
@@ -71,7 +72,11 @@ export async function httpText(url: string, options: HttpTextOptions): Promise<H
       response.on('error', fail);
       response.on('end', () => {
         clearTimeout(timer);
-        resolve({ statusCode: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        resolve({
+          statusCode: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
       });
     });
     outgoing.end(body);

@@ -6,7 +6,7 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
-import { got } from 'got';
+import { httpText } from '../../src/net/http-text.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { withDeadline } from '../../src/net/deadline.js';
@@ -151,11 +151,14 @@ describe('classifyNetworkError on real errors', () => {
       { kind: 'tls-verification', code: 'DEPTH_ZERO_SELF_SIGNED_CERT', detail: 'self-signed certificate' },
       () => `https://127.0.0.1:${selfSignedPort}/`,
     ],
-  ] as const)('%s: the same fault from a raw socket and from got', async (_what, provoke, expected, url) => {
-    expect(classifyNetworkError(await provoke())).toMatchObject(expected);
-    const viaGot = await failure(() => got(url(), { retry: { limit: 0 }, timeout: { request: 2000 } }));
-    expect(classifyNetworkError(viaGot)).toMatchObject({ kind: expected.kind, code: expected.code });
-  });
+  ] as const)(
+    '%s: the same fault from a raw socket and from our HTTP client',
+    async (_what, provoke, expected, url) => {
+      expect(classifyNetworkError(await provoke())).toMatchObject(expected);
+      const viaHttp = await failure(() => httpText(url(), { method: 'GET', timeoutMs: 2000 }));
+      expect(classifyNetworkError(viaHttp)).toMatchObject({ kind: expected.kind, code: expected.code });
+    },
+  );
 
   it('a connection to a name with several addresses, all refused (AggregateError), is "refused"', () => {
     const each = [6, 4].map((family) =>
@@ -171,11 +174,11 @@ describe('classifyNetworkError on real errors', () => {
     });
   });
 
-  it('a server that never answers is "timeout", from got, from a deadline and from mqtt.js', async () => {
-    const viaGot = await failure(() =>
-      got(`http://127.0.0.1:${silentPort}/`, { retry: { limit: 0 }, timeout: { request: 200 } }),
+  it('a server that never answers is "timeout", from our HTTP client, a deadline and mqtt.js', async () => {
+    const viaHttp = await failure(() =>
+      httpText(`http://127.0.0.1:${silentPort}/`, { method: 'GET', timeoutMs: 200 }),
     );
-    expect(classifyNetworkError(viaGot)).toMatchObject({ kind: 'timeout', code: 'ETIMEDOUT' });
+    expect(classifyNetworkError(viaHttp)).toMatchObject({ kind: 'timeout', code: 'ETIMEDOUT' });
 
     const socket = netConnect(silentPort, '127.0.0.1');
     const answer = new Promise((resolve) => socket.once('data', resolve));
@@ -204,7 +207,7 @@ describe('classifyNetworkError on real errors', () => {
     expect(fault.detail).toMatch(/^(wrong version number|packet length too long)$/);
   });
 
-  it('an HTTP error status is "http-status" with its code, from ws and from got', async () => {
+  it('an HTTP error status is "http-status" with its code, from ws (our HTTP client returns the status)', async () => {
     const socket = new WebSocket(`ws://127.0.0.1:${badGatewayPort}/api/websocket`);
     const viaWs = await new Promise((resolve) => socket.once('error', resolve));
     expect(classifyNetworkError(viaWs)).toEqual({
@@ -212,8 +215,8 @@ describe('classifyNetworkError on real errors', () => {
       status: 502,
       detail: 'Unexpected server response: 502',
     });
-    const viaGot = await failure(() => got(`http://127.0.0.1:${badGatewayPort}/`, { retry: { limit: 0 } }));
-    expect(classifyNetworkError(viaGot)).toMatchObject({ kind: 'http-status', status: 502 });
+    const viaHttp = await httpText(`http://127.0.0.1:${badGatewayPort}/`, { method: 'GET', timeoutMs: 2000 });
+    expect(viaHttp.statusCode).toBe(502);
   });
 });
 
@@ -373,7 +376,7 @@ describe('networkErrorReason: the fault after the caller said what failed', () =
 
   it('timeout: the wait that ran out when known', async () => {
     const error = await failure(() =>
-      got(`http://127.0.0.1:${silentPort}/`, { retry: { limit: 0 }, timeout: { request: 150 } }),
+      httpText(`http://127.0.0.1:${silentPort}/`, { method: 'GET', timeoutMs: 150 }),
     );
     expect(networkErrorReason(error, vm(150))).toBe(
       'no answer within 150 ms (check the host, the port and any firewall, or raise VICTORIAMETRICS_TIMEOUT)',

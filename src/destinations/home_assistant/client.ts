@@ -2,6 +2,7 @@
  * Home Assistant's WebSocket API (auth handshake, commands) and REST API, as home-assistant/core implements
  * them in homeassistant/components/websocket_api/ and homeassistant/components/api/__init__.py.
  */
+import { httpText } from '../../net/http-text.js';
 import { readPem } from '../../net/read-pem.js';
 import type { WebSocket as WsSocket } from 'ws';
 import { withDeadline } from '../../net/deadline.js';
@@ -253,16 +254,6 @@ export interface RestResponse {
   body: string;
 }
 
-/** What `restRequest` throws when the whole request took longer than the timeout. */
-class RequestTimeoutError extends Error {
-  readonly code = 'ETIMEDOUT';
-
-  constructor(timeoutMs: number) {
-    super(`no answer within ${timeoutMs} ms`);
-    this.name = 'TimeoutError';
-  }
-}
-
 /**
  * REST calls with the bearer token (http/auth.py `async_validate_auth_header`); never throws on a status. Node's
  * own HTTP client, already loaded by the WebSocket client: a general one would cost a pass more to load than
@@ -275,43 +266,20 @@ export async function restRequest(
   path: string,
   body?: unknown,
 ): Promise<RestResponse> {
-  const url = new URL(apiUrl(options.url, path));
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
   try {
-    const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
-    const ca = caOf(options.caCert);
-    return await new Promise<RestResponse>((resolve, reject) => {
-      const outgoing = request(
-        url,
-        {
-          method,
-          headers: {
-            authorization: `Bearer ${options.token}`,
-            ...(payload
-              ? { 'content-type': 'application/json', 'content-length': String(payload.length) }
-              : {}),
-          },
-          rejectUnauthorized: options.tlsInsecure !== true,
-          ...(ca ? { ca } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-        },
-        (response) => {
-          const parts: Buffer[] = [];
-          response.on('data', (part: Buffer) => parts.push(part));
-          response.on('error', reject);
-          response.on('end', () =>
-            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }),
-          );
-        },
-      );
-      const timer = setTimeout(
-        () => outgoing.destroy(new RequestTimeoutError(options.timeoutMs)),
-        options.timeoutMs,
-      );
-      outgoing.on('close', () => clearTimeout(timer));
-      outgoing.on('error', reject);
-      outgoing.end(payload);
+    const response = await httpText(apiUrl(options.url, path), {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: {
+        authorization: `Bearer ${options.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      certificateAuthority: caOf(options.caCert),
+      tlsInsecure: options.tlsInsecure,
     });
+    return { status: response.statusCode, body: response.body };
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new Error(explainNetworkError(error, networkTarget(options.url)), { cause: error });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { httpRequestOptions } from '../../net/http-request-options.js';
+import { httpText } from '../../net/http-text.js';
 import type { ApiVersion, InfluxdbConfig, InfluxTarget } from './config.js';
 import { targetOf } from './config.js';
 import { ConfigError } from '../../config/config-error.js';
@@ -192,16 +192,18 @@ export interface InfluxClient {
 }
 
 export async function createInfluxClient(options: ClientOptions): Promise<InfluxClient> {
-  const { got } = await import('got');
   const certificateAuthority = options.caFile ? await readFile(options.caFile) : undefined;
 
   const request: InfluxClient['request'] = async (method, url, body, headers = {}) => {
     try {
-      const response = await got(url, {
+      const response = await httpText(url.href, {
         method,
         body,
         headers,
-        ...httpRequestOptions({ ...options, certificateAuthority }),
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        certificateAuthority,
+        tlsInsecure: options.tlsInsecure,
       });
       return { status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {

@@ -88,6 +88,10 @@ interface HttpAnswer {
  * the whole request bounded by the timeout, stopped on SIGTERM/SIGINT (one listener for all the requests in
  * flight), TLS verified unless told otherwise (on the agent).
  */
+/** Below this, a connection was in use, not idle long enough for a server to close it (Apache: 1 s at the least). */
+const IDLE_CLOSE_MS = 1000;
+const lastAnswerAt = new WeakMap<object, number>();
+
 function isConnectionReset(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   return code === 'ECONNRESET' || code === 'EPIPE';
@@ -117,6 +121,9 @@ function jsonPoster(endpoint: URL, agent: HttpAgent, timeoutMs: number, signal: 
         },
         (response) => {
           answered = true;
+          // The socket is handed back to the agent by the time the body ended: taken now.
+          const connection = response.socket;
+          response.once('end', () => lastAnswerAt.set(connection, Date.now()));
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => {
@@ -137,9 +144,17 @@ function jsonPoster(endpoint: URL, agent: HttpAgent, timeoutMs: number, signal: 
         // A kept-alive connection the server closed while idle (Apache's KeepAliveTimeout, 5 s by default; Node's
         // server the same) fails the next request written on it before the server read it: sent once more on a
         // new connection, as Node's http documentation advises (`request.reusedSocket`). Only a reused connection
-        // that gave no answer at all; were the request read anyway, a value sent twice replaces its own point
-        // (history is REPLACE INTO by cmd and datetime, history.class.php 4.5.3: 1085).
-        if (mayRetry && request.reusedSocket && !answered && isConnectionReset(error)) {
+        // that had been idle and gave no answer at all: a cut while values flow stays a failure to report. Were
+        // the request read anyway, a value sent twice replaces its own point (history is REPLACE INTO by cmd
+        // and datetime, history.class.php 4.5.3: 1085).
+        const idleMs = Date.now() - (lastAnswerAt.get(request.socket as object) ?? Date.now());
+        if (
+          mayRetry &&
+          request.reusedSocket &&
+          !answered &&
+          idleMs >= IDLE_CLOSE_MS &&
+          isConnectionReset(error)
+        ) {
           resolve(post(body, false));
           return;
         }

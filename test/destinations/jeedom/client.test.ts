@@ -153,11 +153,12 @@ describe('kept-alive connections', () => {
     return { url: `http://127.0.0.1:${port}`, seen, close: () => server.close() };
   }
 
-  it('sends a request again on a new connection when the kept-alive one was closed before answering', async () => {
+  it('sends a request again on a new connection when the idle kept-alive one was closed before answering', async () => {
     const server = await closingServer();
     try {
       const jeedom = createJeedomClient({ url: new URL(server.url), apiKey: 'k', timeoutMs: 5000 });
       expect(await jeedom.call('version')).toBe('4.5.3');
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       expect(await jeedom.call('version')).toBe('4.5.3');
       jeedom.close();
       expect(server.seen).toEqual([
@@ -165,6 +166,19 @@ describe('kept-alive connections', () => {
         { connection: 1, request: 2 },
         { connection: 2, request: 1 },
       ]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('does not send again a request cut on a connection in use: that is a failure to report', async () => {
+    const server = await closingServer();
+    try {
+      const jeedom = createJeedomClient({ url: new URL(server.url), apiKey: 'k', timeoutMs: 5000 });
+      expect(await jeedom.call('version')).toBe('4.5.3');
+      await expect(jeedom.call('version')).rejects.toThrow(/cannot reach Jeedom/);
+      jeedom.close();
+      expect(server.seen).toHaveLength(2);
     } finally {
       server.close();
     }

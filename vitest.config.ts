@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: true,
+    // Vitest's default (one worker fewer than the cores) runs one file at a time on a 2-core machine, while most
+    // files spend much of their time waiting on a spawned CLI or a server: one worker more than the cores.
+    maxWorkers: availableParallelism() + 1,
   },
 });

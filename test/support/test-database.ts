@@ -1,4 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import './pglite-message-groups.js';
@@ -36,21 +39,24 @@ const EMBEDDED_MAX_CONNECTIONS = 20;
  */
 export async function createTestDatabase(options: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
   const serverUrl = process.env['MED_TEST_DATABASE_URL'];
-  const database = serverUrl ? await createServerDatabase(serverUrl) : await createEmbeddedDatabase();
-  if (options.schema ?? true) {
-    try {
-      await database.query(medSchemaSql(options.shape ?? testSchemaShape()));
-    } catch (error) {
-      await database.close();
-      throw error;
-    }
+  const schemaSql = (options.schema ?? true) ? medSchemaSql(options.shape ?? testSchemaShape()) : '';
+  if (!serverUrl) return createEmbeddedDatabase(schemaSql);
+  const database = await createServerDatabase(serverUrl);
+  try {
+    await database.query(schemaSql);
+  } catch (error) {
+    await database.close();
+    throw error;
   }
   return database;
 }
 
-/** In-memory PGlite served over the PostgreSQL wire protocol on 127.0.0.1 and an ephemeral port. */
-export async function startEmbeddedPostgres(): Promise<EmbeddedPostgres> {
-  const pglite = new PGlite();
+/**
+ * In-memory PGlite served over the PostgreSQL wire protocol on 127.0.0.1 and an ephemeral port; started from
+ * `dataDir` (a PGlite data directory dump) when given, else from an empty cluster.
+ */
+export async function startEmbeddedPostgres(dataDir?: Blob): Promise<EmbeddedPostgres> {
+  const pglite = new PGlite(dataDir ? { loadDataDir: dataDir } : {});
   const server = new PGLiteSocketServer({
     db: pglite,
     host: '127.0.0.1',
@@ -78,8 +84,51 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedPostgres> {
   };
 }
 
-async function createEmbeddedDatabase(): Promise<TestDatabase> {
-  const embedded = await startEmbeddedPostgres();
+/**
+ * A new PGlite cluster costs 2–3 s of CPU (its initdb); one loaded from a dump of a cluster that already holds
+ * the schema, about 0.5 s. The dump is kept in the temporary directory, named after PGlite's version and the
+ * schema, so every test file of every worker (and of later runs) starts from it.
+ */
+const PGLITE_VERSION = (
+  JSON.parse(
+    // Its package.json is not among its exports: found beside the entry point (dist/index.js).
+    await readFile(new URL('../package.json', import.meta.resolve('@electric-sql/pglite')), 'utf8'),
+  ) as { version: string }
+).version;
+const templates = new Map<string, Promise<Blob>>();
+
+function schemaTemplate(schemaSql: string): Promise<Blob> {
+  const key = createHash('sha1').update(PGLITE_VERSION).update('\0').update(schemaSql).digest('hex');
+  let template = templates.get(key);
+  if (!template) {
+    template = readOrBuildTemplate(join(tmpdir(), 'med-export-pglite', `${key}.tar`), schemaSql);
+    templates.set(key, template);
+  }
+  return template;
+}
+
+async function readOrBuildTemplate(file: string, schemaSql: string): Promise<Blob> {
+  const stored = await readFile(file).catch(() => null);
+  if (stored) return new Blob([stored]);
+  const pglite = new PGlite();
+  try {
+    // dumpDataDir before the cluster is ready never settles.
+    await pglite.waitReady;
+    if (schemaSql) await pglite.exec(schemaSql);
+    const dump = await pglite.dumpDataDir('none');
+    await mkdir(join(file, '..'), { recursive: true });
+    // Workers building the same template at once each write their own file; the rename makes either whole.
+    const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await rename(partial, file);
+    return dump;
+  } finally {
+    await pglite.close();
+  }
+}
+
+async function createEmbeddedDatabase(schemaSql: string): Promise<TestDatabase> {
+  const embedded = await startEmbeddedPostgres(await schemaTemplate(schemaSql));
   const pool = new pg.Pool({ connectionString: embedded.url, max: 2 });
   let closed = false;
   return {

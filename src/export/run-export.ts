@@ -12,6 +12,7 @@ import type {
 } from '../contract/destination.js';
 import { CHANGE_SAFETY_MARGIN_MS, DeliveryError, SILENT_PROGRESS } from '../contract/destination.js';
 import type { Logger } from '../logger.js';
+import { passReads } from '../query/pass-reads.js';
 import type { QueryLayer } from '../query/types.js';
 import { redact } from '../redact.js';
 import { withDestinationLock } from './destination-lock.js';
@@ -71,7 +72,8 @@ export interface ProgressBoard {
 }
 
 /** One export pass: every selected destination concurrently; one failing never stops the others. */
-export async function runExport(options: RunOptions): Promise<DestinationResult[]> {
+export async function runExport(runOptions: RunOptions): Promise<DestinationResult[]> {
+  const options = { ...runOptions, query: passReads(runOptions.query) };
   const first = options.selected.filter((selected) => !selected.destination.runsLast);
   const last = options.selected.filter((selected) => selected.destination.runsLast);
   const firstResults = await Promise.all(first.map((selected) => tracked(options, selected, [])));

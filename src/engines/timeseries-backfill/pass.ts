@@ -1,5 +1,6 @@
 import { SkipCounter, addDays, parisDate } from '../../domain/index.js';
 import type { DataKind, EnergyDirection } from '../../domain/vocabulary.js';
+import type { Pdl } from '../../query/types.js';
 import { redact } from '../../redact.js';
 import { CHANGE_SAFETY_MARGIN_MS, DeliveryError } from '../../contract/destination.js';
 import type { ExportContext, ExportOutcome } from '../../contract/destination.js';
@@ -168,14 +169,25 @@ async function sendEnergy(pass: PassContext): Promise<void> {
   const changedSince =
     ctx.changes.changedSince ?? (previous.resumeSince ? new Date(previous.resumeSince) : null);
   const keepFrom = addDays(parisDate(ctx.now), -FINGERPRINT_DAYS);
-  for (const pdl of await ctx.query.listPdls(ctx.settings.pdls)) {
+  const pdls = await ctx.query.listPdls(ctx.settings.pdls);
+  const exported = (pdl: Pdl, direction: EnergyDirection) =>
+    direction === 'consumption' ? pdl.hasConsumption : pdl.hasProduction;
+  // Every direction's changed days are asked at once: each query reads all of the PDL's rows (MyElectricalData
+  // has no index on updated_at), and they answer side by side on the pool's connections.
+  const changed = new Map<string, Promise<string[]>>();
+  for (const pdl of changedSince ? pdls : []) {
+    for (const direction of DIRECTIONS.filter((each) => exported(pdl, each))) {
+      const days = ctx.query.changedDates(direction, pdl.usagePointId, changedSince!);
+      // Awaited below, unless the pass fails first.
+      days.catch(() => undefined);
+      changed.set(`${pdl.usagePointId}:${direction}`, days);
+    }
+  }
+  for (const pdl of pdls) {
     for (const direction of DIRECTIONS) {
-      if (direction === 'consumption' ? !pdl.hasConsumption : !pdl.hasProduction) continue;
-      let changed: Promise<string[]> | null = null;
+      if (!exported(pdl, direction)) continue;
       const changedDates = () =>
-        (changed ??= changedSince
-          ? ctx.query.changedDates(direction, pdl.usagePointId, changedSince)
-          : Promise.resolve([]));
+        changed.get(`${pdl.usagePointId}:${direction}`) ?? Promise.resolve<string[]>([]);
       const streams: {
         type: EnergyType;
         kind: DataKind;

@@ -1,3 +1,4 @@
+import { applyHeapSettings } from './heap-settings.js';
 import { main } from './main.js';
 import { processIo } from './process-io.js';
 
@@ -15,6 +16,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
+await applyHeapSettings(process.argv.slice(2));
 const exitCode = await main(process.argv.slice(2), processIo(controller.signal));
 process.exitCode = exitCode;
 // A library keeping a socket open must not leave cron waiting forever.

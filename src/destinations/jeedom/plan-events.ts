@@ -312,19 +312,25 @@ export async function planEvents(options: {
     }
   };
 
-  // Every target at once: their queries overlap, and each plan can be sent while the slower ones are read.
   // One equipment (a PDL, Tempo, EcoWatt) at a time, its commands planned at once: the next one is planned while
   // this one is sent, and handed over only once this one is sent, so a run holds about two equipments' values
-  // whatever the number of PDLs (issue 15: peak memory flat from 1 to 50 PDLs).
+  // whatever the number of PDLs (issue 15: peak memory flat from 1 to 50 PDLs). Within an equipment each plan
+  // goes as soon as it is ready: a PDL's energy values flow while its costs are still computed from the load
+  // curve (the larger part of a backfill's reading).
   const plans: CommandPlan[] = [];
   for (const group of byEquipment(targets)) {
-    const groupPlans = await Promise.all(group.map(({ target }) => planOf(target)));
+    const planning = group.map(({ target }) => planOf(target));
+    // Awaited below, once the previous equipment is sent; a failure meanwhile must not go unhandled.
+    for (const plan of planning) plan.catch(() => undefined);
     await options.sent?.();
-    groupPlans.forEach((plan, position) => {
-      const { index } = group[position]!;
-      plans[index] = plan;
-      options.onPlan?.(plan, index);
-    });
+    await Promise.all(
+      planning.map(async (planned, position) => {
+        const plan = await planned;
+        const { index } = group[position]!;
+        plans[index] = plan;
+        options.onPlan?.(plan, index);
+      }),
+    );
   }
   report.missing = targets.filter((target) => missing.has(target)).map((target) => target.key);
   return { plans, report };

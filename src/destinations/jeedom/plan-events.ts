@@ -321,7 +321,7 @@ export async function planEvents(options: {
   for (const group of byEquipment(targets)) {
     const planning = group.map(({ target }) => planOf(target));
     // Awaited below, once the previous equipment is sent; a failure meanwhile must not go unhandled.
-    for (const plan of planning) plan.catch(() => undefined);
+    for (const planned of planning) planned.catch(() => undefined);
     await options.sent?.();
     await Promise.all(
       planning.map(async (planned, position) => {

@@ -196,7 +196,7 @@ export function measureBackfill(
           reference: { seconds: reference.seconds },
           row: {
             reference: {
-              name: `bare sequential JSON-RPC client, keep-alive, same ${reference.requests} calls`,
+              name: `bare sequential JSON-RPC client process, keep-alive, same ${reference.requests} calls`,
               seconds: reference.seconds,
             },
             target: { maxRatio: 1 },

@@ -1,9 +1,8 @@
-import type { QueryLayer } from './types.js';
+import type { ChangedDay, QueryLayer } from './types.js';
 
-/** The small reads the destinations of a pass ask for, often with the same arguments. */
+/** The small reads the destinations of a pass ask for, often with the same arguments (changed days: below). */
 const REPEATED_READS = [
   'listPdls',
-  'changedDates',
   'tempoDays',
   'ecowattDays',
   'offerPriceHistory',
@@ -16,6 +15,14 @@ const REPEATED_READS = [
  * it still leaves whatever MyElectricalData wrote after that read to the next pass.
  */
 const REUSE_MS = 60_000;
+
+/**
+ * How much earlier than asked the changed days are read, so that one scan serves every destination of the pass:
+ * their `since` are their last pass's cursors minus the same margin, which differ by that pass's length. Each
+ * reading of a PDL direction's changed days goes through all of its rows (MyElectricalData has no index on
+ * `updated_at`): an idle pass of all five destinations made eight of them.
+ */
+const CHANGES_WIDENED_MS = 15 * 60_000;
 
 /**
  * The query layer as one export pass sees it: a small read asked again with the same arguments, by the same
@@ -42,7 +49,34 @@ export function passReads(query: QueryLayer, clock: () => number = Date.now): Qu
       return kept.answer.then((value) => (Array.isArray(value) ? [...value] : value));
     };
   }
+  memoized.changedDates = changedDatesFrom(query, clock);
   return memoized;
+}
+
+/**
+ * `changedDates` answered from one reading of the days changed since a little earlier than asked, each day with
+ * its latest `updated_at`: a day changed after `since` is one whose latest change is after it, to the microsecond,
+ * as PostgreSQL compares them. A `since` earlier than the reading's is read again (and kept, being wider).
+ */
+function changedDatesFrom(query: QueryLayer, clock: () => number): QueryLayer['changedDates'] {
+  const readings = new Map<string, { sinceMs: number; at: number; days: Promise<ChangedDay[]> }>();
+  return async (direction, usagePointId, since) => {
+    const key = `${direction}:${usagePointId}`;
+    let reading = readings.get(key);
+    if (!reading || clock() - reading.at > REUSE_MS || reading.sinceMs > since.getTime()) {
+      const sinceMs = since.getTime() - CHANGES_WIDENED_MS;
+      const fresh = {
+        sinceMs,
+        at: clock(),
+        days: query.changedDays(direction, usagePointId, new Date(sinceMs)),
+      };
+      readings.set(key, fresh);
+      fresh.days.catch(() => readings.get(key) === fresh && readings.delete(key));
+      reading = fresh;
+    }
+    const sinceUs = since.getTime() * 1000;
+    return (await reading.days).filter((day) => day.updatedUs > sinceUs).map((day) => day.date);
+  };
 }
 
 /** `tempoDays()`, `tempoDays(undefined)` and `tempoDays({})` are one read: trailing absent or empty arguments go. */

@@ -6,6 +6,7 @@ import { PRICE_COLUMNS } from '../domain/offer-types.js';
 import type { PriceColumn } from '../domain/offer-types.js';
 import { toDailyEnergy } from '../domain/readings.js';
 import type {
+  ChangedDay,
   DailyRow,
   DateRange,
   DetailedRow,
@@ -67,6 +68,22 @@ export function createQueryLayer(db: Kysely<Database>): QueryLayer {
       newest.push({ date: row.day, value: row.value, updatedAt: row.updated_at });
     }
     return newest;
+  };
+
+  const changedDays = async (direction: EnergyDirection, usagePointId: string, since: Date) => {
+    const rows = await db
+      .selectFrom(TABLES[direction])
+      .where('usage_point_id', '=', usagePointId)
+      .where('updated_at', '>', since)
+      .select([
+        sql<string>`to_char(date, 'YYYY-MM-DD')`.as('day'),
+        // Epoch µs (exact; int8 comes as text): a Date would drop the microseconds a later `since` is compared to.
+        sql<string>`(extract(epoch from max(updated_at)) * 1000000)::bigint`.as('updated_us'),
+      ])
+      .groupBy('date')
+      .orderBy('date')
+      .execute();
+    return rows.map((row): ChangedDay => ({ date: row.day, updatedUs: Number(row.updated_us) }));
   };
 
   return {
@@ -182,17 +199,10 @@ export function createQueryLayer(db: Kysely<Database>): QueryLayer {
       return [...totals.values()];
     },
 
-    async changedDates(direction, usagePointId, since) {
-      const rows = await db
-        .selectFrom(TABLES[direction])
-        .where('usage_point_id', '=', usagePointId)
-        .where('updated_at', '>', since)
-        .select(sql<string>`to_char(date, 'YYYY-MM-DD')`.as('day'))
-        .distinct()
-        .orderBy('day')
-        .execute();
-      return rows.map((row) => row.day);
-    },
+    changedDays,
+
+    changedDates: async (direction, usagePointId, since) =>
+      (await changedDays(direction, usagePointId, since)).map((day) => day.date),
 
     async changeCursor() {
       const result = await sql<{ now: Date }>`select now() as now`.execute(db);

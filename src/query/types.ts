@@ -83,6 +83,8 @@ export interface QueryLayer extends TariffQueries {
   monthlyTotals(direction: EnergyDirection, usagePointId: string, range?: DateRange): Promise<MonthlyTotal[]>;
   /** Days (of either granularity) whose rows were inserted or updated after `since`. */
   changedDates(direction: EnergyDirection, usagePointId: string, since: Date): Promise<string[]>;
+  /** The same days, each with its rows' latest `updated_at` (epoch µs, exact), so a later `since` can filter them. */
+  changedDays(direction: EnergyDirection, usagePointId: string, since: Date): Promise<ChangedDay[]>;
   /**
    * The database's clock when a pass starts reading. Every row a later pass has not seen was committed after
    * this instant, so its `updated_at` is later than this minus the duration of the transaction that wrote it
@@ -119,4 +121,10 @@ export interface TariffQueries {
   offerPriceHistory(offerId: string): Promise<OfferPriceHistory | null>;
   /** Tempo days (`YYYY-MM-DD`) whose row was inserted or updated after `since` (`tempo_days.updated_at`), sorted. */
   tempoDaysChangedSince(since: Date): Promise<string[]>;
+}
+
+export interface ChangedDay {
+  date: string;
+  /** The latest `updated_at` of the day's rows, microseconds since the epoch. */
+  updatedUs: number;
 }

@@ -80,6 +80,48 @@ describe("one pass's reads, over a real database", () => {
     expect((await query.tempoDays()).length).toBeGreaterThan(0);
   });
 
+  it("answers each destination's changed days as PostgreSQL does for its own `since`, from one reading", async () => {
+    const pdl = DEMO_PDL.usagePointId;
+    // Three days changed at instants a microsecond apart from the ones asked about.
+    await database.query(`update consumption_data set updated_at = '2025-06-01 12:00:00+00'`);
+    for (const [date, at] of [
+      ['2025-01-02', '2025-06-02 10:00:00.000001+00'],
+      ['2025-01-03', '2025-06-02 10:05:00+00'],
+      ['2025-01-04', '2025-06-02 10:20:00.000999+00'],
+    ] as const) {
+      await database.query(`update consumption_data set updated_at = $2 where date = $1`, [date, at]);
+    }
+    const query = passReads(direct, clock);
+    now = 0;
+    const sinces = ['10:20:00.000', '10:05:00.000', '10:00:00.000', '09:59:59.999'].map(
+      (time) => new Date(`2025-06-02T${time}Z`),
+    );
+    for (const since of sinces) {
+      expect(await query.changedDates('consumption', pdl, since)).toEqual(
+        await direct.changedDates('consumption', pdl, since),
+      );
+    }
+    expect(await query.changedDates('consumption', pdl, sinces[2]!)).toEqual([
+      '2025-01-02',
+      '2025-01-03',
+      '2025-01-04',
+    ]);
+    // The first reading (from 10:05 back by the widening) still answers a later `since` within the minute…
+    await database.query(
+      `update consumption_data set updated_at = '2025-06-02 10:30:00+00' where date = $1`,
+      ['2025-01-05'],
+    );
+    expect(await query.changedDates('consumption', pdl, new Date('2025-06-02T10:10:00Z'))).toEqual([
+      '2025-01-04',
+    ]);
+    // …and a minute later, the database again.
+    now = 60_001;
+    expect(await query.changedDates('consumption', pdl, new Date('2025-06-02T10:10:00Z'))).toEqual([
+      '2025-01-04',
+      '2025-01-05',
+    ]);
+  });
+
   it('keeps changed days apart by their `since`', async () => {
     const query = passReads(direct, clock);
     const [row] = await database.query<{ latest: Date }>(

@@ -4,6 +4,7 @@ import type { DataKind, EnergyDirection } from '../../../src/domain/vocabulary.j
 import { addDays } from '../../../src/domain/paris-time.js';
 import { NO_CONFIGURED_PRICES } from '../../../src/domain/offer-prices.js';
 import type {
+  ChangedDay,
   DailyRow,
   DateRange,
   DetailedRow,
@@ -61,6 +62,16 @@ export function memoryQuery(data: MemoryData): QueryLayer {
     selectedOfferId: null,
   };
   const daily = (range?: DateRange) => data.daily.filter((row) => within(row.date, range));
+  const changedDays = async (_direction: EnergyDirection, _id: string, since: Date) => {
+    const latest = new Map<string, number>();
+    for (const row of [...data.daily, ...data.detailed]) {
+      if (!row.updatedAt || row.updatedAt <= since) continue;
+      latest.set(row.date, Math.max(latest.get(row.date) ?? 0, row.updatedAt.getTime() * 1000));
+    }
+    return [...latest]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([date, updatedUs]): ChangedDay => ({ date, updatedUs }));
+  };
   return {
     listPdls: async () => [pdl],
     offerPriceHistory: async () => null,
@@ -82,12 +93,9 @@ export function memoryQuery(data: MemoryData): QueryLayer {
       }
       return [...totals.values()];
     },
-    changedDates: async (_direction, _id, since) =>
-      [
-        ...new Set(
-          [...data.daily, ...data.detailed].filter((row) => row.updatedAt > since).map((row) => row.date),
-        ),
-      ].sort(),
+    changedDates: async (direction, id, since) =>
+      (await changedDays(direction, id, since)).map((day) => day.date),
+    changedDays,
     changeCursor: async () => data.clock,
     tempoDays: async () => data.tempo,
     ecowattDays: async () => data.ecowatt,

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable } from '../../support/find-executable.js';
+import { freePort, onFreePorts } from '../../support/free-port.js';
 
 /**
  * A real InfluxDB 1.x for one test file: `influxd` from Debian's `influxdb` package (1.6.7 on bookworm,
@@ -65,14 +64,6 @@ export const backendTitle = influxdbBinary
   ? `real InfluxDB 1.x (${influxdbBinary})`
   : 'InfluxDB 1.x (missing)';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
@@ -102,11 +93,16 @@ function configText(dir: string, rpcPort: number, httpPort: number, auth: boolea
 
 export async function startInfluxdb(options: StartOptions = {}): Promise<InfluxUnderTest> {
   if (!influxdbBinary) throw new Error('influxd is missing: guard the suite with influxdbAvailable');
+  const binary = influxdbBinary;
+  return onFreePorts(() => startOnce(binary, options));
+}
+
+async function startOnce(binary: string, options: StartOptions): Promise<InfluxUnderTest> {
   const dir = await mkdtemp(join(tmpdir(), 'med-export-influxdb-'));
   const [rpcPort, httpPort] = [await freePort(), await freePort()];
   const configPath = join(dir, 'influxdb.conf');
   await writeFile(configPath, configText(dir, rpcPort, httpPort, options.admin !== undefined));
-  const child = spawn(influxdbBinary, ['-config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['-config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let output = '';
   const keep = (chunk: Buffer) => {

@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeVictoriaMetrics } from './fake-victoria-metrics.js';
 import type { FakeUser } from './fake-victoria-metrics.js';
 import { findExecutable } from '../../support/find-executable.js';
+import { freePort, onFreePorts } from '../../support/free-port.js';
 
 /**
  * A VictoriaMetrics for one test file: the real single-node binary from Debian's `victoria-metrics` package
@@ -92,7 +91,8 @@ export async function startVictoriaMetrics(options: StartOptions = {}): Promise<
     }
     return startFallback(options);
   }
-  return startReal(victoriaMetricsBinary, options);
+  const binary = victoriaMetricsBinary;
+  return onFreePorts(() => startReal(binary, options));
 }
 
 async function startFallback(options: StartOptions): Promise<VictoriaMetricsUnderTest> {
@@ -116,14 +116,6 @@ async function startFallback(options: StartOptions): Promise<VictoriaMetricsUnde
 
 function basicHeader(auth: { username: string; password: string }): string {
   return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 interface RunningProcess {

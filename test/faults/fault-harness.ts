@@ -3,10 +3,10 @@
  * real server, the MQTT destination run beside the one under test, and readers of export_logs / export_state.
  */
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { addDays } from '../../src/domain/paris-time.js';
+import { freePort } from '../support/free-port.js';
 import type { CliResult } from '../support/run-cli.js';
 import type { TestBroker } from '../support/test-broker.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -24,13 +24,7 @@ export interface StateRow {
 }
 
 /** A port that was just free and is closed again: connecting to it is refused. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export const closedPort = freePort;
 
 export async function logRows(database: TestDatabase, destination: string): Promise<LogRow[]> {
   return database.query<LogRow>(

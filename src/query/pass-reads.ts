@@ -32,22 +32,14 @@ const CHANGES_WIDENED_MS = 15 * 60_000;
  * (`changeCursor`), always go to the database.
  */
 export function passReads(query: QueryLayer, clock: () => number = Date.now): QueryLayer {
-  const answers = new Map<string, { at: number; answer: Promise<unknown> }>();
+  const answers = recentAnswers<unknown>(clock);
   const memoized = { ...query };
   for (const name of REPEATED_READS) {
     const read = query[name] as (...args: unknown[]) => Promise<unknown>;
-    (memoized as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      const key = `${name}:${JSON.stringify(significant(args))}`;
-      let kept = answers.get(key);
-      if (!kept || clock() - kept.at > REUSE_MS) {
-        const fresh = { at: clock(), answer: read(...args) };
-        answers.set(key, fresh);
-        // A failed read is asked again next time, not answered with the failure.
-        fresh.answer.catch(() => answers.get(key) === fresh && answers.delete(key));
-        kept = fresh;
-      }
-      return kept.answer.then((value) => (Array.isArray(value) ? [...value] : value));
-    };
+    (memoized as Record<string, unknown>)[name] = (...args: unknown[]) =>
+      answers(`${name}:${JSON.stringify(significant(args))}`, () => ({ answer: read(...args) })).then(
+        (value) => (Array.isArray(value) ? [...value] : value),
+      );
   }
   memoized.changedDates = changedDatesFrom(query, clock);
   return memoized;
@@ -59,23 +51,40 @@ export function passReads(query: QueryLayer, clock: () => number = Date.now): Qu
  * as PostgreSQL compares them. A `since` earlier than the reading's is read again (and kept, being wider).
  */
 function changedDatesFrom(query: QueryLayer, clock: () => number): QueryLayer['changedDates'] {
-  const readings = new Map<string, { sinceMs: number; at: number; days: Promise<ChangedDay[]> }>();
+  const readings = recentAnswers<ChangedDay[], { sinceMs: number }>(clock);
   return async (direction, usagePointId, since) => {
-    const key = `${direction}:${usagePointId}`;
-    let reading = readings.get(key);
-    if (!reading || clock() - reading.at > REUSE_MS || reading.sinceMs > since.getTime()) {
-      const sinceMs = since.getTime() - CHANGES_WIDENED_MS;
-      const fresh = {
-        sinceMs,
-        at: clock(),
-        days: query.changedDays(direction, usagePointId, new Date(sinceMs)),
-      };
-      readings.set(key, fresh);
-      fresh.days.catch(() => readings.get(key) === fresh && readings.delete(key));
-      reading = fresh;
-    }
+    const days = await readings(
+      `${direction}:${usagePointId}`,
+      () => {
+        const sinceMs = since.getTime() - CHANGES_WIDENED_MS;
+        return { sinceMs, answer: query.changedDays(direction, usagePointId, new Date(sinceMs)) };
+      },
+      (reading) => reading.sinceMs <= since.getTime(),
+    );
     const sinceUs = since.getTime() * 1000;
-    return (await reading.days).filter((day) => day.updatedUs > sinceUs).map((day) => day.date);
+    return days.filter((day) => day.updatedUs > sinceUs).map((day) => day.date);
+  };
+}
+
+/**
+ * Answers kept by key for REUSE_MS: the kept one when it is young enough and `usable`, else a new one from `read`
+ * (kept in its place). A failed read is forgotten, so the next call asks again rather than get the failure.
+ */
+function recentAnswers<T, Facts extends object = object>(clock: () => number) {
+  const kept = new Map<string, Facts & { answer: Promise<T>; at: number }>();
+  return (
+    key: string,
+    read: () => Facts & { answer: Promise<T> },
+    usable: (entry: Facts) => boolean = () => true,
+  ): Promise<T> => {
+    let entry = kept.get(key);
+    if (!entry || clock() - entry.at > REUSE_MS || !usable(entry)) {
+      const fresh = { ...read(), at: clock() };
+      kept.set(key, fresh);
+      fresh.answer.catch(() => kept.get(key) === fresh && kept.delete(key));
+      entry = fresh;
+    }
+    return entry.answer;
   };
 }
 

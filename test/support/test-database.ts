@@ -43,7 +43,7 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
   if (!serverUrl) return createEmbeddedDatabase(schemaSql);
   const database = await createServerDatabase(serverUrl);
   try {
-    await database.query(schemaSql);
+    if (schemaSql) await database.query(schemaSql);
   } catch (error) {
     await database.close();
     throw error;

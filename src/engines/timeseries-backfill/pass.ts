@@ -175,12 +175,14 @@ async function sendEnergy(pass: PassContext): Promise<void> {
   // Every direction's changed days are asked at once: each query reads all of the PDL's rows (MyElectricalData
   // has no index on updated_at), and they answer side by side on the pool's connections.
   const changed = new Map<string, Promise<string[]>>();
-  for (const pdl of changedSince ? pdls : []) {
-    for (const direction of DIRECTIONS.filter((each) => exported(pdl, each))) {
-      const days = ctx.query.changedDates(direction, pdl.usagePointId, changedSince!);
-      // Awaited below, unless the pass fails first.
-      days.catch(() => undefined);
-      changed.set(`${pdl.usagePointId}:${direction}`, days);
+  if (changedSince) {
+    for (const pdl of pdls) {
+      for (const direction of DIRECTIONS.filter((each) => exported(pdl, each))) {
+        const days = ctx.query.changedDates(direction, pdl.usagePointId, changedSince);
+        // Awaited below, unless the pass fails first.
+        days.catch(() => undefined);
+        changed.set(`${pdl.usagePointId}:${direction}`, days);
+      }
     }
   }
   for (const pdl of pdls) {

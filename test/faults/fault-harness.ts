@@ -2,10 +2,11 @@
  * What the destination fault tests share: a port nothing listens on, an HTTP gate answering 5xx in front of a
  * real server, the MQTT destination run beside the one under test, and readers of export_logs / export_state.
  */
-import { createServer as createHttpServer, request as httpRequest } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { addDays } from '../../src/domain/paris-time.js';
+import { forwardRequest } from '../support/forward-request.js';
 import { freePort } from '../support/free-port.js';
 import type { CliResult } from '../support/run-cli.js';
 import type { TestBroker } from '../support/test-broker.js';
@@ -167,16 +168,7 @@ export async function startHttpGate(
         return;
       }
     }
-    const forwarded = httpRequest(
-      `${target}${incoming.url ?? '/'}`,
-      { method: incoming.method, headers: incoming.headers },
-      (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
-      },
-    );
-    forwarded.on('error', () => outgoing.destroy());
-    incoming.pipe(forwarded);
+    forwardRequest(target, incoming, outgoing);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return Object.assign(gate, {

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { forwardRequest } from './forward-request.js';
 
 export interface TlsProxy {
   /** `https://127.0.0.1:<port>`, forwarding every request to the backend. */
@@ -39,17 +39,7 @@ export async function startTlsProxy(backendUrl: string): Promise<TlsProxy> {
   );
   const proxy = createServer(
     { key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) },
-    (incoming, outgoing) => {
-      const forwarded = httpRequest(
-        `${backendUrl}${incoming.url ?? '/'}`,
-        { method: incoming.method, headers: incoming.headers },
-        (answer) => {
-          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(outgoing);
-        },
-      );
-      incoming.pipe(forwarded);
-    },
+    (incoming, outgoing) => forwardRequest(backendUrl, incoming, outgoing),
   );
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   return {

@@ -1,8 +1,9 @@
-import { createServer, request as httpRequest } from 'node:http';
+import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultyProxy } from '../../support/faulty-proxy.js';
+import { forwardRequest } from '../../support/forward-request.js';
 import type { FaultyProxy } from '../../support/faulty-proxy.js';
 import { runCli } from '../../support/run-cli.js';
 import { DEMO_PDL, generateMedData } from '../../support/generate-med-data.js';
@@ -114,15 +115,7 @@ async function startFlakyProxy(target: string, failFrom: number) {
         return;
       }
     }
-    const forwarded = httpRequest(
-      `${target}${incoming.url ?? '/'}`,
-      { method: incoming.method, headers: incoming.headers },
-      (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
-      },
-    );
-    incoming.pipe(forwarded);
+    forwardRequest(target, incoming, outgoing);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

@@ -16,7 +16,7 @@ import type { Row } from './measure.js';
 import { haReference, influxReference, vmReference } from './references.js';
 import { jeedomReference } from './reference-jeedom.js';
 
-export const CLI = ['bin/med-export.js'];
+export const CLI = ['bin/med-export.cjs'];
 const HA_CHUNK_SIZE = '5000';
 const ALL_KINDS =
   'consumption_daily,consumption_monthly,consumption_detailed,production_daily,production_monthly,production_detailed,tempo,ecowatt';

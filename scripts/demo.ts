@@ -49,7 +49,7 @@ try {
     if (!settings) throw new Error(`scripts/demo.ts: give ${destination.id} its DEMO_SETTINGS`);
     Object.assign(env, { [`${destination.envPrefixes[0]}_ENABLED`]: 'true' }, settings);
   }
-  const cli = fileURLToPath(new URL('../bin/med-export.js', import.meta.url));
+  const cli = fileURLToPath(new URL('../bin/med-export.cjs', import.meta.url));
   say(`$ med-export ${args.join(' ')}`);
   const exitCode = await new Promise<number>((resolve) => {
     spawn(process.execPath, [cli, ...args], { env, stdio: 'inherit' }).on('exit', (code) =>

@@ -16,8 +16,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
-await applyHeapSettings(process.argv.slice(2));
-const exitCode = await main(process.argv.slice(2), processIo(controller.signal));
-process.exitCode = exitCode;
-// A library keeping a socket open must not leave cron waiting forever.
-setTimeout(() => process.exit(exitCode), 5000).unref();
+// No top-level await: the bundle is CommonJS (scripts/build.mjs).
+void (async () => {
+  await applyHeapSettings(process.argv.slice(2));
+  const exitCode = await main(process.argv.slice(2), processIo(controller.signal));
+  process.exitCode = exitCode;
+  // A library keeping a socket open must not leave cron waiting forever.
+  setTimeout(() => process.exit(exitCode), 5000).unref();
+})();

@@ -35,7 +35,7 @@ function cron(envFile: string, options: { cwd?: string; home?: string } = {}) {
         `HOME=${options.home ?? work}`,
         'LOGNAME=med',
         'SHELL=/bin/sh',
-        // The installed command and node live in PATH: here, a link to this checkout's bin/med-export.js.
+        // The installed command and node live in PATH: here, a link to this checkout's bin/med-export.cjs.
         `PATH=${bin}:${dirname(process.execPath)}:/usr/bin:/bin`,
         '/bin/sh',
         '-c',
@@ -66,7 +66,7 @@ function envFile(name: string, lines: Record<string, string>): string {
 beforeAll(async () => {
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root });
   mkdirSync(bin);
-  symlinkSync(join(root, 'bin/med-export.js'), join(bin, 'med-export'));
+  symlinkSync(join(root, 'bin/med-export.cjs'), join(bin, 'med-export'));
   database = await createTestDatabase();
   await generateMedData(database, demoOptions(parisParts(new Date()).date));
   broker = await createTestBroker();

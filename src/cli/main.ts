@@ -9,7 +9,7 @@ import { testCommand } from './commands/test.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, RunError, UsageError } from './errors.js';
 import type { Action, CliIo, GlobalOptions } from './io.js';
 import { createOutput } from './io.js';
-import { destinationManifests } from '../destinations/registry.js';
+import { destinationNames } from '../destinations/names.js';
 import { redact } from '../redact.js';
 import { VERSION } from '../version.js';
 
@@ -99,6 +99,6 @@ Configuration comes from the file and from environment variables (which win): se
 
 /** "A, B and C": the destinations as the registry lists them. */
 function listOfTitles(): string {
-  const titles = destinationManifests.map((manifest) => manifest.title);
+  const titles = destinationNames.map((destination) => destination.title);
   return titles.length > 1 ? `${titles.slice(0, -1).join(', ')} and ${titles.at(-1)}` : titles.join('');
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { destinationIds } from '../../destinations/registry.js';
+import { destinationNames } from '../../destinations/names.js';
 import type { RegisterAction } from '../io.js';
 
 export function testCommand(run: RegisterAction): Command {
@@ -7,7 +7,10 @@ export function testCommand(run: RegisterAction): Command {
     .description(
       'check that a destination is reachable, accepts the credentials and lets us write (enabled or not)',
     )
-    .requiredOption('--destination <name>', `the destination to check: ${destinationIds.join(', ')}`)
+    .requiredOption(
+      '--destination <name>',
+      `the destination to check: ${destinationNames.map((destination) => destination.id).join(', ')}`,
+    )
     .addHelpText(
       'after',
       `

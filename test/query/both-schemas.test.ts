@@ -89,6 +89,29 @@ describe.each(MED_SCHEMA_SHAPES)('the query layer on the %s schema', (shape) => 
     expect(toInterval(row)).toMatchObject({ ok: true, minutes: 30 });
   });
 
+  it('reads raw_data objects by their interval_length and keeps anything else whole', async () => {
+    const set = (start: string, raw: string) =>
+      database.query(
+        `update consumption_data set raw_data = $2 where usage_point_id = $1 and date = '2025-03-31'
+           and interval_start = $3`,
+        [PDL, raw, start],
+      );
+    await set('10:00', '\n {"interval_length": "PT15M", "value": "12"}');
+    await set('10:30', ' {"value": "12"}');
+    await set('11:00', '[1, 2]');
+    await set('11:30', '"PT30M"');
+    const rows = await detailed('2025-03-31');
+    const rawData = (start: string) => rows.find((row) => row.intervalStart === start)!.rawData;
+    expect(rawData('10:00')).toEqual({ interval_length: 'PT15M' });
+    expect(rawData('10:30')).toEqual({});
+    expect(rawData('11:00')).toEqual([1, 2]);
+    expect(rawData('11:30')).toBe('PT30M');
+    expect(toInterval(rows.find((row) => row.intervalStart === '11:00')!)).toMatchObject({
+      ok: false,
+      reason: 'raw_data_not_object',
+    });
+  });
+
   it('uses the newest of duplicate daily rows and counts the others', async () => {
     await database.query(
       `insert into consumption_data (id, usage_point_id, date, granularity, interval_start, value, source, raw_data,

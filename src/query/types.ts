@@ -73,7 +73,10 @@ export interface QueryLayer extends TariffQueries {
   dailyRows(direction: EnergyDirection, usagePointId: string, range?: DateRange): Promise<DailyRow[]>;
   /** Daily rows beyond the first of their day (a database without MyElectricalData's 20260223 migration). */
   duplicateDailyRows(direction: EnergyDirection, usagePointId: string, range?: DateRange): Promise<number>;
-  /** Detailed rows ordered by (date, interval_start), a page at a time so a long history never sits in memory. */
+  /**
+   * Detailed rows ordered by (date, interval_start), a page at a time so a long history never sits in memory:
+   * whole days, about `pageSize` rows at 48 a day (at least one day).
+   */
   detailedPages(
     direction: EnergyDirection,
     usagePointId: string,

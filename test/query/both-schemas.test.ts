@@ -89,6 +89,22 @@ describe.each(MED_SCHEMA_SHAPES)('the query layer on the %s schema', (shape) => 
     expect(toInterval(row)).toMatchObject({ ok: true, minutes: 30 });
   });
 
+  it('pages the load curve by whole days, in order, each row once', async () => {
+    const range = { from: '2025-03-29', to: '2025-03-31' };
+    const whole: DetailedRow[] = [];
+    for await (const page of query.detailedPages('consumption', PDL, range)) whole.push(...page);
+    const pages: DetailedRow[][] = [];
+    for await (const page of query.detailedPages('consumption', PDL, range, 48)) pages.push(page);
+    expect(pages.map((page) => [...new Set(page.map((row) => row.date))])).toEqual([
+      ['2025-03-29'],
+      ['2025-03-30'],
+      ['2025-03-31'],
+    ]);
+    // The spring-forward day holds 46 half-hours: a page is a whole day, whatever its length.
+    expect(pages.map((page) => page.length)).toEqual([48, 46, 48]);
+    expect(pages.flat()).toEqual(whole);
+  });
+
   it('reads raw_data objects by their interval_length and keeps anything else whole', async () => {
     const set = (start: string, raw: string) =>
       database.query(

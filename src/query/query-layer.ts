@@ -140,7 +140,9 @@ export function createQueryLayer(db: Kysely<Database>): QueryLayer {
       let afterDay: number | null = null;
       for (;;) {
         let query = energy(direction, usagePointId, range).where('granularity', '=', 'detailed');
-        if (afterDay !== null) query = query.where(sql`date - date '1970-01-01'`, '>', afterDay);
+        // On the column itself, so that the index on (usage_point_id, date) starts the next page where it is.
+        if (afterDay !== null)
+          query = query.where(sql`date`, '>', sql`date '1970-01-01' + ${afterDay}::integer`);
         const days = await query
           .select([
             // Days since 1970-01-01: much cheaper for PostgreSQL than to_char, and one string per day here.

@@ -121,9 +121,9 @@ export async function entitiesPass(
       });
       try {
         await mqtt.publish(status, ONLINE, { qos: 1, retain: true });
-        // mqtt.js resolves a QoS 1 publish on the broker's PUBACK.
-        await inBatches(messages, (message) =>
-          mqtt.publish(message.topic, message.payload, { qos: 1, retain: true }),
+        // mqtt.js resolves a QoS 1 publish on the broker's PUBACK; the connection sends them one at a time.
+        await Promise.all(
+          messages.map((message) => mqtt.publish(message.topic, message.payload, { qos: 1, retain: true })),
         );
       } finally {
         await mqtt.close();

@@ -10,3 +10,6 @@ export const destinationNames: readonly { id: string; title: string }[] = [
   { id: 'jeedom', title: 'Jeedom' },
   { id: 'influxdb', title: 'InfluxDB' },
 ];
+
+/** The ids as the help lists them: `mqtt, home_assistant, …`. */
+export const destinationIdList = destinationNames.map((destination) => destination.id).join(', ');

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { destinationNames } from '../../destinations/names.js';
+import { destinationIdList } from '../../destinations/names.js';
 import type { RegisterAction } from '../io.js';
 import type { ExportOptions } from '../actions/export.js';
 
@@ -8,10 +8,7 @@ export function exportCommand(run: RegisterAction): Command {
     .description('run one export pass to the destinations that are due, record it in export_logs, and exit')
     .option('--all', 'every enabled destination that is due')
     .addOption(
-      new Option(
-        '--destination <name>',
-        `only this destination (repeatable): ${destinationNames.map((destination) => destination.id).join(', ')}`,
-      )
+      new Option('--destination <name>', `only this destination (repeatable): ${destinationIdList}`)
         .argParser((value: string, previous: string[] = []) => [...previous, value])
         .default([]),
     )

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { destinationNames } from '../../destinations/names.js';
+import { destinationIdList } from '../../destinations/names.js';
 import type { RegisterAction } from '../io.js';
 
 export function testCommand(run: RegisterAction): Command {
@@ -7,10 +7,7 @@ export function testCommand(run: RegisterAction): Command {
     .description(
       'check that a destination is reachable, accepts the credentials and lets us write (enabled or not)',
     )
-    .requiredOption(
-      '--destination <name>',
-      `the destination to check: ${destinationNames.map((destination) => destination.id).join(', ')}`,
-    )
+    .requiredOption('--destination <name>', `the destination to check: ${destinationIdList}`)
     .addHelpText(
       'after',
       `

@@ -1,6 +1,7 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { installCompileCache } from './compile-cache.js';
 import { applyHeapSettings } from './heap-settings.js';
-import { main } from './main.js';
-import { processIo } from './process-io.js';
 
 /** The process around `main`: real streams, signals, and an exit that cannot hang cron. */
 const controller = new AbortController();
@@ -16,9 +17,14 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
+// Only the built bundle (bin.js) is compiled through the cache, so everything else is loaded after it is in place.
+const self = fileURLToPath(import.meta.url);
+const compileCache = self.endsWith('.js') ? installCompileCache(dirname(self)) : undefined;
+
 // No top-level await: the bundle is CommonJS (scripts/build.mjs).
 void (async () => {
-  await applyHeapSettings(process.argv.slice(2));
+  const [{ main }, { processIo }] = await Promise.all([import('./main.js'), import('./process-io.js')]);
+  await applyHeapSettings(process.argv.slice(2), () => compileCache?.save());
   const exitCode = await main(process.argv.slice(2), processIo(controller.signal));
   process.exitCode = exitCode;
   // A library keeping a socket open must not leave cron waiting forever.

@@ -11,12 +11,14 @@ const BACKFILL_AFTER_MS = 150;
  * collection. A slower heap growth and a young generation that does not grow cut peak RSS by about 30 % for
  * about 10 % more CPU. Both can be changed on a running isolate (unlike `--max-semi-space-size`), so no re-exec
  * with command-line flags, which would cost every cron run a second Node start-up. Only an export needs them:
- * the other commands (`--help`, `status`, `logs`) do not load node:v8.
+ * the other commands (`--help`, `status`, `logs`) do not load node:v8. `beforeChange` runs first: V8 rejects code
+ * cached under other flags (compile-cache.ts).
  */
-export async function applyHeapSettings(argv: readonly string[]): Promise<void> {
+export async function applyHeapSettings(argv: readonly string[], beforeChange: () => void): Promise<void> {
   if (!argv.includes('export')) return;
   const { setFlagsFromString } = await import('node:v8');
   setTimeout(() => {
+    beforeChange();
     setFlagsFromString('--heap-growing-percent=20');
     setFlagsFromString('--semi-space-growth-factor=1');
   }, BACKFILL_AFTER_MS).unref();

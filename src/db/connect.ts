@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { APPLICATION_NAME } from './application-name.js';
 import type { Database } from './tables.js';
 
 const DATE_OID = 1082;
@@ -19,8 +20,7 @@ const types = {
 export function connect(databaseUrl: URL, options: { maxConnections?: number } = {}): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: databaseUrl.href,
-    // What pg_stat_activity shows for these connections (an application_name in the URL takes precedence).
-    application_name: 'med-export',
+    application_name: APPLICATION_NAME,
     max: options.maxConnections ?? 8,
     connectionTimeoutMillis: 10_000,
     types: types as pg.CustomTypesConfig,

@@ -12,6 +12,19 @@ export interface StoredState {
   target?: string | null;
   /** What was confirmed to the targets the destination pointed at before, kept for when it returns to one. */
   earlierTargets?: Record<string, EarlierTarget>;
+  /** PostgreSQL's write counts as the run that set the watermark started (see WriteCounts). */
+  writeCounts?: WriteCounts | null;
+}
+
+/**
+ * PostgreSQL's counts of rows written: MyElectricalData's energy tables' (QueryLayer.writeCounts), and
+ * export_logs', which every run writes. The same energy counts at a later run mean nothing was written there
+ * since, provided export_logs' went up meanwhile: the runs in between were counted, so the counts are alive
+ * (embedded PGlite's stay as they were loaded).
+ */
+export interface WriteCounts {
+  tables: string;
+  runLogs: number;
 }
 
 export interface EarlierTarget {
@@ -26,6 +39,7 @@ export interface EarlierTarget {
  */
 const TARGET_KEY = '_target';
 const EARLIER_TARGETS_KEY = '_earlier_targets';
+const WRITE_COUNTS_KEY = '_write_counts';
 
 export async function readState(db: Kysely<Database>, destination: string): Promise<StoredState> {
   const row = await db
@@ -37,15 +51,26 @@ export async function readState(db: Kysely<Database>, destination: string): Prom
 }
 
 function storedStateOf(row: { state: Record<string, unknown> | null; watermark: Date | null } | undefined) {
-  const { [TARGET_KEY]: target, [EARLIER_TARGETS_KEY]: earlier, ...state } = row?.state ?? {};
+  const {
+    [TARGET_KEY]: target,
+    [EARLIER_TARGETS_KEY]: earlier,
+    [WRITE_COUNTS_KEY]: writeCounts,
+    ...state
+  } = row?.state ?? {};
   return {
     state,
     watermark: row?.watermark ?? null,
     target: typeof target === 'string' ? target : null,
+    ...(isWriteCounts(writeCounts) ? { writeCounts } : {}),
     ...(typeof earlier === 'object' && earlier !== null && !Array.isArray(earlier)
       ? { earlierTargets: earlier as Record<string, EarlierTarget> }
       : {}),
   };
+}
+
+function isWriteCounts(value: unknown): value is WriteCounts {
+  const counts = value as WriteCounts | null | undefined;
+  return typeof counts?.tables === 'string' && typeof counts.runLogs === 'number';
 }
 
 export interface StartedRun {
@@ -55,6 +80,8 @@ export interface StartedRun {
   stored: StoredState;
   /** The database's clock as the run starts: the next run looks for changes from here (with its margin). */
   changeCursor: Date;
+  /** Rows of export_logs PostgreSQL has counted written (inserted, updated, deleted); null where it has none. */
+  runLogWrites: number | null;
 }
 
 const INTERRUPTED_MESSAGE =
@@ -93,6 +120,7 @@ export async function startRun(db: Kysely<Database>, destination: string): Promi
     change_cursor: Date;
     state: Record<string, unknown> | null;
     watermark: Date | null;
+    run_log_writes: string | null;
   }>`
     with interrupted as (
       update export_logs set status = 'error', error_message = ${INTERRUPTED_MESSAGE}, completed_at = now()
@@ -115,7 +143,9 @@ export async function startRun(db: Kysely<Database>, destination: string): Promi
     )
     select (select id from started) as log_id, (select count(*) from interrupted) as interrupted,
       now() as change_cursor, coalesce((select state from adopted), export_state.state) as state,
-      export_state.watermark
+      export_state.watermark, (
+        select n_tup_ins + n_tup_upd + n_tup_del from pg_stat_user_tables where relid = 'export_logs'::regclass
+      ) as run_log_writes
     from (select 1) as one left join export_state on export_state.destination = ${destination}`.execute(db);
   const row = rows[0]!;
   return {
@@ -123,6 +153,7 @@ export async function startRun(db: Kysely<Database>, destination: string): Promi
     interrupted: Number(row.interrupted),
     stored: storedStateOf(row.state === null ? undefined : row),
     changeCursor: row.change_cursor,
+    runLogWrites: row.run_log_writes === null ? null : Number(row.run_log_writes),
   };
 }
 
@@ -194,6 +225,7 @@ export async function completeLog(
       ...(completion.state.earlierTargets && Object.keys(completion.state.earlierTargets).length > 0
         ? { [EARLIER_TARGETS_KEY]: completion.state.earlierTargets }
         : {}),
+      ...(completion.state.writeCounts ? { [WRITE_COUNTS_KEY]: completion.state.writeCounts } : {}),
     }),
     watermark: completion.state.watermark,
     updated_at: sql<Date>`now()`,

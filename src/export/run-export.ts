@@ -12,7 +12,7 @@ import type {
 } from '../contract/destination.js';
 import { CHANGE_SAFETY_MARGIN_MS, DeliveryError, SILENT_PROGRESS } from '../contract/destination.js';
 import type { Logger } from '../logger.js';
-import { passReads } from '../query/pass-reads.js';
+import { passReads, withNothingWritten } from '../query/pass-reads.js';
 import type { QueryLayer } from '../query/types.js';
 import { redact } from '../redact.js';
 import { withDestinationLock } from './destination-lock.js';
@@ -153,15 +153,32 @@ async function runDestination(
 
   // The runner's own statements go over the connection holding the lock: one connection, no pool checkout.
   const locked = await withDestinationLock(db, id, async (connection) => {
+    // Read before the change cursor: a row written after the counts is after it (less the change margin) too.
+    const writeCounts = await options.query.writeCounts();
     const run = await startRun(connection, id);
     if (run.interrupted > 0)
       log.warn(`${id}: closed ${run.interrupted} run(s) left unfinished by a process that died`);
     const { stored, switched } = forTarget(run.stored, currentTarget(selected));
     const cursor = run.changeCursor;
     const logId = run.logId;
+    const counts =
+      writeCounts !== null && run.runLogWrites !== null
+        ? { tables: writeCounts, runLogs: run.runLogWrites }
+        : null;
+    const nothingWritten =
+      counts !== null &&
+      stored.watermark !== null &&
+      stored.writeCounts?.tables === counts.tables &&
+      counts.runLogs > stored.writeCounts.runLogs;
+    if (nothingWritten)
+      log.debug(`${id}: no consumption or production row written since the last pass (PostgreSQL's counts)`);
     try {
-      const outcome = await callDestination(options, selected, stored, otherResults, (state) =>
-        saveCheckpoint(connection, logId, state),
+      const outcome = await callDestination(
+        nothingWritten ? { ...options, query: withNothingWritten(options.query) } : options,
+        selected,
+        stored,
+        otherResults,
+        (state) => saveCheckpoint(connection, logId, state),
       );
       await completeLog(connection, id, logId, {
         status: 'success',
@@ -172,6 +189,7 @@ async function runDestination(
           ...stored,
           state: outcome.state,
           watermark: laterOf(cursor, stored.watermark),
+          writeCounts: counts,
         },
       });
       return result('success', {

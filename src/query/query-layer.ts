@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { APPLICATION_NAME } from '../db/application-name.js';
 import type { Database } from '../db/tables.js';
 import { addDays, dateOfDayNumber, naiveUtcMs, parisDateOfNaiveUtc } from '../domain/paris-time.js';
 import { PRICE_COLUMNS } from '../domain/offer-types.js';
@@ -48,7 +49,16 @@ function rawDataObject(intervalLength: unknown): Readonly<Record<string, unknown
 type HalfHourFields = [string | null, number | null, unknown, unknown, string | null];
 
 /** Every SQL statement against MyElectricalData's tables lives here. */
-export function createQueryLayer(db: Kysely<Database>): QueryLayer {
+/**
+ * How long every other session must have been idle before PostgreSQL's write counts are taken as complete
+ * (`writeCounts`): its statistics flush interval when idle, and a margin.
+ */
+const COUNTS_QUIET_MS = 15_000;
+
+export function createQueryLayer(
+  db: Kysely<Database>,
+  { quietMs = COUNTS_QUIET_MS }: { quietMs?: number } = {},
+): QueryLayer {
   const energy = (direction: EnergyDirection, usagePointId: string, range: DateRange | undefined) => {
     let query = db.selectFrom(TABLES[direction]).where('usage_point_id', '=', usagePointId);
     if (range?.from) query = query.where(sql`date`, '>=', sql`${range.from}::date`);
@@ -218,6 +228,36 @@ export function createQueryLayer(db: Kysely<Database>): QueryLayer {
 
     changedDates: async (direction, usagePointId, since) =>
       (await changedDays(direction, usagePointId, since)).map((day) => day.date),
+
+    async writeCounts() {
+      // PostgreSQL's cumulative statistics, kept in shared memory since 15 (MyElectricalData's Docker image runs
+      // 15: ../shared/myelectricaldata/schema-docker.sql:8; before, a busy collector could drop counts). A
+      // session flushes its counts when it goes idle, at most once a second, else within PGSTAT_IDLE_INTERVAL (10 s,
+      // postgres src/backend/utils/activity/pgstat.c, "Timer definitions"): so the counts are only taken as
+      // complete once every other session of this database has been idle for longer, and never while one is in
+      // a transaction or hidden from us (another role's). Not usable either: counting off (track_counts), a
+      // standby (it does not count the writes it replays), a single-user backend, such as embedded PGlite's,
+      // which every client shares (no other session to see, and its idle flush never comes), counts at zero.
+      const result = await sql<{ counts: string | null }>`
+        select case
+          when current_setting('server_version_num')::integer >= 150000
+            and current_setting('track_counts')::boolean and not pg_is_in_recovery()
+            and (select backend_type from pg_stat_activity where pid = pg_backend_pid()) = 'client backend'
+            and not exists (
+              select from pg_stat_activity
+              where datname = current_database() and backend_type = 'client backend'
+                and pid <> pg_backend_pid() and application_name is distinct from ${APPLICATION_NAME}
+                and (state is distinct from 'idle' or state_change > now() - ${quietMs} * interval '1 millisecond')
+            )
+          then (
+            select string_agg(concat_ws(' ', relname, n_tup_ins, n_tup_upd, n_tup_del), ', ' order by relname)
+            from pg_stat_user_tables
+            where relid in (to_regclass(${TABLES.consumption}), to_regclass(${TABLES.production}))
+            having sum(n_tup_ins + n_tup_upd + n_tup_del) > 0
+          )
+        end as counts`.execute(db);
+      return result.rows[0]?.counts ?? null;
+    },
 
     async changeCursor() {
       const result = await sql<{ now: Date }>`select now() as now`.execute(db);

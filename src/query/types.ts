@@ -95,6 +95,12 @@ export interface QueryLayer extends TariffQueries {
    * never makes the same rows count as changed run after run.
    */
   changeCursor(): Promise<Date>;
+  /**
+   * How many rows PostgreSQL has counted inserted, updated and deleted in consumption_data and production_data,
+   * as one text: the same text later means no row of theirs was written in between, so `changedDays` has nothing
+   * to find. Null where the counts cannot say that (see the query).
+   */
+  writeCounts(): Promise<string | null>;
   tempoDays(range?: DateRange): Promise<TempoDay[]>;
   /** The newest signal of each Paris day (`periode` is naive UTC: the evening before, see domain/paris-time). */
   ecowattDays(range?: DateRange): Promise<EcowattDay[]>;

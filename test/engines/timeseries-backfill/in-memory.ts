@@ -97,6 +97,7 @@ export function memoryQuery(data: MemoryData): QueryLayer {
       (await changedDays(direction, id, since)).map((day) => day.date),
     changedDays,
     changeCursor: async () => data.clock,
+    writeCounts: async () => null,
     tempoDays: async () => data.tempo,
     ecowattDays: async () => data.ecowatt,
   };

@@ -35,21 +35,25 @@ export async function timeCommand(
   return { seconds, exitCode, peakRssMb: rss ? Number(rss[1]) / 1024 : null, stdout, stderr };
 }
 
-/** The median of `runs` timings of the same command (cold starts are noisy). */
-export async function medianSeconds(
-  command: string,
-  args: string[],
+/**
+ * Medians of two commands run in turn (a, b, a, b …), so that both see the same moments of a shared machine: the
+ * side-by-side figures the targets compare.
+ */
+export async function interleavedMedians(
+  first: { command: string; args: string[]; env?: Record<string, string> },
+  second: { command: string; args: string[]; env?: Record<string, string> },
   runs: number,
-  env?: Record<string, string>,
-) {
-  const times: number[] = [];
+): Promise<[number, number]> {
+  const times: [number[], number[]] = [[], []];
   for (let index = 0; index < runs; index += 1) {
-    const run = await timeCommand(command, args, env ? { env } : {});
-    if (run.exitCode !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${run.stderr}`);
-    times.push(run.seconds);
+    for (const [slot, { command, args, env }] of [first, second].entries()) {
+      const run = await timeCommand(command, args, env ? { env } : {});
+      if (run.exitCode !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${run.stderr}`);
+      times[slot]!.push(run.seconds);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return [median(times[0]), median(times[1])];
 }
 
 export interface Row {

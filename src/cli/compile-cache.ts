@@ -20,6 +20,7 @@ import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join, sep } from 'node:path';
 import { Script } from 'node:vm';
+import { COMPILE_CACHE_VARIABLE } from '../config/environment.js';
 
 export interface CompileCache {
   /**
@@ -72,7 +73,7 @@ function entryName(file: string): string {
  * Node's loader alone.
  */
 export function installCompileCache(bundleDirectory: string, env = process.env): CompileCache {
-  if (env['MED_EXPORT_COMPILE_CACHE'] === 'off') return DISABLED;
+  if (env[COMPILE_CACHE_VARIABLE] === 'off') return DISABLED;
   const directory = cacheDirectory(env);
   if (directory === null) return DISABLED;
   const prefix = bundleDirectory + sep;

@@ -1,5 +1,6 @@
 import type { ConfigurableUnit } from './configurable-unit.js';
 import { commonDestinationFields, globalFields } from './common-fields.js';
+import { COMPILE_CACHE_VARIABLE } from './environment.js';
 import type { Environment } from './environment.js';
 import type { Field } from './fields.js';
 import { closest } from './near-miss.js';
@@ -62,6 +63,7 @@ function unknownVariableWarnings(env: Environment, destinations: readonly Config
   const known = new Set<string>(
     Object.values(globalFields).flatMap(({ env: name }) => [name, `${name}_FILE`]),
   );
+  known.add(COMPILE_CACHE_VARIABLE);
   const prefixes = ['MED_'];
   // A variable that ends like one of ours (`_ENABLED`, `_URL` …) may carry a mistyped prefix
   // (`HOME_ASISTANT_ENABLED`): it is named only when a known variable is that close.

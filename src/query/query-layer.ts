@@ -53,7 +53,7 @@ type HalfHourFields = [string | null, number | null, unknown, unknown, string | 
  * How long every other session must have been idle before PostgreSQL's write counts are taken as complete
  * (`writeCounts`): its statistics flush interval when idle, and a margin.
  */
-const COUNTS_QUIET_MS = 15_000;
+export const COUNTS_QUIET_MS = 15_000;
 
 export function createQueryLayer(
   db: Kysely<Database>,

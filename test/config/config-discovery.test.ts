@@ -96,6 +96,7 @@ describe('configuration problems', () => {
         JEDOM_ENABLED: 'true',
         DOCKER_ENABLED: 'true',
         HOSTNAME: 'box',
+        MED_EXPORT_COMPILE_CACHE: 'off',
       },
       cwd,
       destinations: all,
@@ -111,7 +112,7 @@ describe('configuration problems', () => {
         ),
       ]),
     );
-    expect(config.warnings.join('\n')).not.toMatch(/DOCKER|HOSTNAME/);
+    expect(config.warnings.join('\n')).not.toMatch(/DOCKER|HOSTNAME|COMPILE_CACHE/);
 
     const result = await runCli(['export', '--destination', 'victoriametric'], {});
     expect(result.exitCode).toBe(2);

@@ -151,11 +151,15 @@ async function runDestination(
     }
   }
 
+  // Asked while the lock is taken, over a connection of its own that opens meanwhile. Its moment against the
+  // change cursor does not matter: counts are only given once every other session has been idle longer than
+  // PostgreSQL takes to count its writes, so none is left out of them. Unreadable, they are unknown: the pass
+  // then looks for changed days as it always can.
+  const counting = options.query.writeCounts().catch(() => null);
   // The runner's own statements go over the connection holding the lock: one connection, no pool checkout.
   const locked = await withDestinationLock(db, id, async (connection) => {
-    // Read before the change cursor: a row written after the counts is after it (less the change margin) too.
-    const writeCounts = await options.query.writeCounts();
     const run = await startRun(connection, id);
+    const writeCounts = await counting;
     if (run.interrupted > 0)
       log.warn(`${id}: closed ${run.interrupted} run(s) left unfinished by a process that died`);
     const { stored, switched } = forTarget(run.stored, currentTarget(selected));

@@ -1,10 +1,8 @@
 import type { ChangedDay, QueryLayer } from './types.js';
 
-/** The reads the destinations of a pass ask for, often with the same arguments (changed days: below). */
+/** The small reads the destinations of a pass ask for, often with the same arguments (changed days: below). */
 const REPEATED_READS = [
   'listPdls',
-  // The current values' 400 days, read by each destination that shows them.
-  'dailyRows',
   'tempoDays',
   'ecowattDays',
   'offerPriceHistory',

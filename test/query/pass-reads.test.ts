@@ -62,25 +62,6 @@ describe("one pass's reads, over a real database", () => {
     expect(second[0]!.date).toBe('2025-01-01');
   });
 
-  it("answers a destination's daily rows from another's read of the same days", async () => {
-    const pdl = DEMO_PDL.usagePointId;
-    const range = { from: '2025-01-02', to: '2025-01-04' };
-    const query = passReads(direct, clock);
-    now = 0;
-    const first = await query.dailyRows('consumption', pdl, range);
-    await database.query(`update consumption_data set value = value + 7 where date = '2025-01-03'`);
-    now = 59_000;
-    expect(await query.dailyRows('consumption', pdl, range)).toEqual(first);
-    const changed = (rows: { date: string; value: number | null }[]) =>
-      rows.find((row) => row.date === '2025-01-03')?.value;
-    // Other days are another read, and a minute later the same days too.
-    expect(changed(await query.dailyRows('consumption', pdl, { from: '2025-01-03' }))).toBe(
-      changed(first)! + 7,
-    );
-    now = 60_001;
-    expect(changed(await query.dailyRows('consumption', pdl, range))).toBe(changed(first)! + 7);
-  });
-
   it('never reuses the clock: each change cursor is the database now', async () => {
     const query = passReads(direct, clock);
     const first = await query.changeCursor();

@@ -273,9 +273,12 @@ export async function runChaos(
       expect(row?.error_message).toMatch(/^interrupted: /);
     }
     for (const [index, destination] of destinations.entries()) {
-      expect(await destination.holdings(), `${adapters[index]!.id} holds what a clean run gives`).toEqual(
-        expected[index],
-      );
+      const holdings = await destination.holdings();
+      const differing = differingEntries(holdings, expected[index]);
+      expect(
+        holdings,
+        `${adapters[index]!.id} holds what a clean run gives; differs in ${differing}`,
+      ).toEqual(expected[index]);
       await destination.verify(database);
     }
   } finally {
@@ -284,4 +287,26 @@ export async function runChaos(
   figures.wallMs = Date.now() - wallStarted;
   console.log(`chaos ${JSON.stringify(figures)}`);
   return figures;
+}
+
+/**
+ * The top-level entries (series, statistics, commands) in which two holdings differ, each with the first of its
+ * items that differs: what a failure must say, since vitest folds the nested arrays of a large diff.
+ */
+function differingEntries(actual: unknown, expected: unknown): string {
+  const asRecord = (value: unknown) => (value ?? {}) as Record<string, unknown>;
+  const [got, want] = [asRecord(actual), asRecord(expected)];
+  const differing: string[] = [];
+  for (const key of new Set([...Object.keys(got), ...Object.keys(want)])) {
+    if (JSON.stringify(got[key]) === JSON.stringify(want[key])) continue;
+    const [gotItems, wantItems] = [got[key], want[key]].map((value) =>
+      Array.isArray(value) ? value : [value],
+    );
+    const at = gotItems!.findIndex((item, i) => JSON.stringify(item) !== JSON.stringify(wantItems![i]));
+    const first = at === -1 ? gotItems!.length : at;
+    differing.push(
+      `${key} (item ${first}: ${JSON.stringify(gotItems![first])} instead of ${JSON.stringify(wantItems![first])})`,
+    );
+  }
+  return differing.slice(0, 5).join('; ') || 'nothing (order?)';
 }

@@ -117,14 +117,15 @@ export function installCompileCache(bundleDirectory: string, env = process.env):
         writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
         renameSync(temporary, join(directory, name));
       }
-      // What an earlier build left: entries no bundle file of this name, size and time has any more.
+      // What an earlier build left (entries no bundle file of this name, size and time has any more), and what a
+      // process stopped while writing left.
       const current = new Set(
         readdirSync(bundleDirectory)
           .filter((file) => file.endsWith('.js'))
           .map((file) => entryName(join(bundleDirectory, file))),
       );
       for (const entry of readdirSync(directory)) {
-        if (entry.endsWith('.v8') && !current.has(entry)) rmSync(join(directory, entry), { force: true });
+        if (!current.has(entry)) rmSync(join(directory, entry), { force: true });
       }
     } catch {
       // Not cached this time: compiled again next time.

@@ -76,13 +76,18 @@ export async function runBackfillPass<S extends BackfillState>(
             ? {
                 beforeSend: (spans) =>
                   checkpoint(
-                    options.state.store({ ...confirmed, uncertain: mergeSpans(previousUncertain, spans) }),
+                    options.state.store({
+                      ...confirmed,
+                      uncertain: mergeSpans(previousUncertain, spans),
+                      uncertainSentAt: new Date().toISOString(),
+                    }),
                   ),
               }
             : {}),
         },
   );
   if (!ctx.dryRun && previousUncertain.length > 0) {
+    await untilSettled(previous.uncertainSentAt, ctx.timeoutMs, ctx.signal);
     sender.skipStored(await readBackSpans(writer, previousUncertain));
   }
 
@@ -154,9 +159,33 @@ export async function runBackfillPass<S extends BackfillState>(
       state: options.state.store({
         ...confirmed,
         uncertain: mergeSpans(previousUncertain, sender.uncertain),
+        uncertainSentAt: new Date().toISOString(),
       }),
     });
   }
+}
+
+/** The longest wait for an uncertain batch to settle: a busy server ends a request it read whole in seconds. */
+const SETTLE_MAX_MS = 5_000;
+
+/**
+ * Waits until a batch sent at `sentAt` had time to end on the server, before it is read back: a process killed
+ * after sending leaves its request to the server, which may still be storing it when the next run starts at
+ * once (seen under the chaos suite: the batch read back as absent, then stored twice). The sender itself would
+ * have given up after its timeout; a server that read the request whole ends it within seconds.
+ */
+async function untilSettled(
+  sentAt: string | undefined,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<void> {
+  if (sentAt === undefined) return;
+  const waitMs = Date.parse(sentAt) + Math.min(timeoutMs, SETTLE_MAX_MS) - Date.now();
+  if (waitMs <= 0) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, Math.min(waitMs, SETTLE_MAX_MS));
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
 }
 
 /**

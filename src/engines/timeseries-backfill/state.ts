@@ -17,7 +17,9 @@ import type { SeriesSpan } from './writer.js';
  *   only has a watermark after a success);
  * - `uncertain`: the series and time spans of batches whose fate is unknown (sent, but neither confirmed nor
  *   refused: cut mid-request, or the process killed before the answer), recorded before each batch is sent; the
- *   next pass reads them back from the server and sends only what it does not hold.
+ *   next pass reads them back from the server and sends only what it does not hold;
+ * - `uncertainSentAt`: when the last of those batches was sent (or failed): a server may still be storing a
+ *   request its sender did not live to see answered, so it is read back only once that request had time to end.
  */
 export interface BackfillState {
   backfilled: string[];
@@ -28,6 +30,8 @@ export interface BackfillState {
   fingerprints: Record<string, Record<string, string>>;
   /** Absent when none. */
   uncertain?: SeriesSpan[];
+  /** ISO 8601; absent without `uncertain`. */
+  uncertainSentAt?: string;
 }
 
 const TEMPO_LETTERS = { BLUE: 'B', WHITE: 'W', RED: 'R' } as const;
@@ -73,6 +77,9 @@ export function readBackfillState(raw: Readonly<Record<string, unknown>>): Backf
       ? raw['resumeSince']
       : null;
   const uncertain = readSpans(raw['uncertain']);
+  const sentAt = raw['uncertainSentAt'];
+  const uncertainSentAt =
+    typeof sentAt === 'string' && !Number.isNaN(Date.parse(sentAt)) && uncertain.length > 0 ? sentAt : null;
   return {
     backfilled,
     progress: stringRecord(raw['progress']),
@@ -81,6 +88,7 @@ export function readBackfillState(raw: Readonly<Record<string, unknown>>): Backf
     ecowatt: stringRecord(raw['ecowatt']),
     fingerprints,
     ...(uncertain.length > 0 ? { uncertain } : {}),
+    ...(uncertainSentAt !== null ? { uncertainSentAt } : {}),
   };
 }
 
@@ -93,6 +101,7 @@ export function toStoredBackfillState(state: BackfillState): Record<string, unkn
     ecowatt: state.ecowatt,
     fingerprints: state.fingerprints,
     ...(state.uncertain?.length ? { uncertain: state.uncertain } : {}),
+    ...(state.uncertain?.length && state.uncertainSentAt ? { uncertainSentAt: state.uncertainSentAt } : {}),
   };
 }
 

@@ -50,6 +50,32 @@ function cuttingServer(cut: number): MemoryServer & { cutDone: boolean } {
   return cutting;
 }
 
+/**
+ * A server that stores request `late` whole, but only `delayMs` after its sender saw the connection fail: a
+ * process killed after sending, whose request the server was still reading or storing.
+ */
+function lateServer(late: number, delayMs: number): MemoryServer & { lateStored: Promise<void> } {
+  // Request 0 is never cut: this one stores every request whole, and reads back what it stores.
+  const server = cuttingServer(0);
+  const send = server.writer.send!;
+  let count = 0;
+  let storedLate: () => void = () => {};
+  const result = Object.assign(server, {
+    lateStored: new Promise<void>((resolve) => (storedLate = resolve)),
+  });
+  result.writer = {
+    ...server.writer,
+    send: async (body) => {
+      count += 1;
+      if (count !== late) return send(body);
+      const copy = Buffer.from(body);
+      setTimeout(() => void send(copy).then(storedLate), delayMs);
+      throw new Error('socket hang up');
+    },
+  };
+  return result;
+}
+
 function options(server: MemoryServer): BackfillPassOptions<BackfillState> {
   return {
     title: 'Memory',
@@ -127,5 +153,22 @@ describe('a batch whose fate is unknown', () => {
     );
     expect(server.stored).toHaveLength(ALL_SAMPLES);
     expect(new Set(server.stored.map(keyOf)).size).toBe(ALL_SAMPLES);
+  });
+
+  it('stored by the server after its sender failed: read back once it had time to end, stored once', async () => {
+    const server = lateServer(3, 300);
+    const records = memoryData('2024-01-01', DAYS, WRITTEN);
+    const failed = await failedPass(
+      runBackfillPass(exportContext(records, { now: NOW, exportData }), options(server)),
+    );
+    expect(readBackfillState(failed.confirmed!.state).uncertainSentAt).toBeDefined();
+    // The next run starts at once, while the server still has the request.
+    await runBackfillPass(
+      exportContext(records, { now: NOW, exportData, state: failed.confirmed!.state }),
+      options(server),
+    );
+    await server.lateStored;
+    expect(new Set(server.stored.map(keyOf)).size).toBe(ALL_SAMPLES);
+    expect(server.stored).toHaveLength(ALL_SAMPLES);
   });
 });

@@ -100,11 +100,6 @@ export async function exportRun(env: Record<string, string>, args: string[]) {
   return run;
 }
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
 export async function withTargets<T>(
   database: TestDatabase,
   use: (targets: Targets) => Promise<T>,

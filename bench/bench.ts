@@ -16,14 +16,13 @@ import type { TestDatabase } from '../test/support/test-database.js';
 import { growthChartSvg } from './growth-chart.js';
 import type { GrowthPoint } from './growth-chart.js';
 import { COUNTS_QUIET_MS } from '../src/query/query-layer.js';
-import { ROOT, interleavedMedians, printTable, timeCommand } from './measure.js';
+import { ROOT, interleavedMedians, median, printTable, timeCommand } from './measure.js';
 import type { Row } from './measure.js';
 import {
   CLI,
   enable,
   exportRun,
   measureBackfill,
-  median,
   resetExportTables,
   startTargets,
   withTargets,

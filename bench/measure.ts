@@ -52,8 +52,12 @@ export async function interleavedMedians(
       times[slot]!.push(run.seconds);
     }
   }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   return [median(times[0]), median(times[1])];
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 export interface Row {

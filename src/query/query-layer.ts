@@ -48,13 +48,13 @@ function rawDataObject(intervalLength: unknown): Readonly<Record<string, unknown
 /** A half-hour as detailedPages reads it: interval_start, value, raw_interval_length, raw_other, updated_us. */
 type HalfHourFields = [string | null, number | null, unknown, unknown, string | null];
 
-/** Every SQL statement against MyElectricalData's tables lives here. */
 /**
  * How long every other session must have been idle before PostgreSQL's write counts are taken as complete
  * (`writeCounts`): its statistics flush interval when idle, and a margin.
  */
 export const COUNTS_QUIET_MS = 15_000;
 
+/** Every SQL statement against MyElectricalData's tables lives here. */
 export function createQueryLayer(
   db: Kysely<Database>,
   { quietMs = COUNTS_QUIET_MS }: { quietMs?: number } = {},

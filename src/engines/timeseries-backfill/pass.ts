@@ -181,10 +181,16 @@ async function untilSettled(
 ): Promise<void> {
   if (sentAt === undefined) return;
   const waitMs = Date.parse(sentAt) + Math.min(timeoutMs, SETTLE_MAX_MS) - Date.now();
-  if (waitMs <= 0) return;
+  if (waitMs <= 0 || signal.aborted) return;
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, Math.min(waitMs, SETTLE_MAX_MS));
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    // Capped again: a clock that went back since `sentAt` does not lengthen the wait.
+    const timer = setTimeout(done, Math.min(waitMs, SETTLE_MAX_MS));
+    signal.addEventListener('abort', done, { once: true });
   });
 }
 

@@ -95,9 +95,10 @@ export interface ExportOutcome {
 }
 
 /**
- * A delivery that failed. `confirmed`, when given, describes what the destination acknowledged before the
- * failure: the run is then recorded as `partial` and that state is kept, so nothing confirmed is re-sent
- * needlessly and nothing unconfirmed is skipped.
+ * A delivery that failed. `confirmed`, when given, is the state to keep: what the destination acknowledged
+ * before the failure (and what it may hold without having acknowledged it), so nothing confirmed is re-sent
+ * needlessly, nothing is stored twice and nothing unconfirmed is skipped. The run is recorded as `partial` when
+ * records were acknowledged, else as `error`.
  */
 export class DeliveryError extends Error {
   constructor(

@@ -205,15 +205,17 @@ async function runDestination(
     } catch (error) {
       const message = describeError(error);
       const confirmed = error instanceof DeliveryError ? error.confirmed : undefined;
+      // A state kept with nothing acknowledged (equipments created, a batch of unknown fate) is no partial run.
+      const status = confirmed && confirmed.records > 0 ? 'partial' : 'error';
       await completeLog(connection, id, logId, {
-        status: confirmed ? 'partial' : 'error',
+        status,
         records: confirmed?.records ?? 0,
         details: confirmed?.details ?? {},
         errorMessage: message,
         // The watermark stays where it was: every change since then is sent again next time.
         state: confirmed ? { ...stored, state: confirmed.state } : undefined,
       });
-      return result(confirmed ? 'partial' : 'error', {
+      return result(status, {
         records: confirmed?.records ?? 0,
         details: confirmed?.details ?? {},
         error: message,

@@ -1,6 +1,8 @@
 import { SkipCounter, addDays, parisDate } from '../../domain/index.js';
 import type { DataKind, EnergyDirection } from '../../domain/vocabulary.js';
 import type { Pdl } from '../../query/types.js';
+import { classifyNetworkError } from '../../net/explain-network-error.js';
+import { HttpStatusError } from '../../net/http-errors.js';
 import { redact } from '../../redact.js';
 import { CHANGE_SAFETY_MARGIN_MS, DeliveryError } from '../../contract/destination.js';
 import type { ExportContext, ExportOutcome } from '../../contract/destination.js';
@@ -152,17 +154,38 @@ export async function runBackfillPass<S extends BackfillState>(
     const reason = ctx.signal.aborted
       ? 'interrupted before the end'
       : redact(error instanceof Error ? error.message : String(error));
-    if (sender.confirmed === 0) throw new DeliveryError(`${title} accepted nothing: ${reason}`);
+    const withUncertain = (state: S) =>
+      options.state.store({
+        ...state,
+        uncertain: mergeSpans(previousUncertain, sender.uncertain),
+        uncertainSentAt: new Date().toISOString(),
+      });
+    if (sender.confirmed === 0) {
+      const message = `${title} accepted nothing: ${reason}`;
+      // A first batch cut mid-body may have left its complete lines on the server (VictoriaMetrics stores them
+      // as the body streams in, and keeps a sample sent twice twice): its spans are kept for the next pass to
+      // read back.
+      if (sender.uncertain.length === 0 || !fateUnknown(error)) throw new DeliveryError(message);
+      throw new DeliveryError(message, { records: 0, details: details(), state: withUncertain(previous) });
+    }
     throw new DeliveryError(`${title} stopped accepting samples after ${sender.confirmed}: ${reason}`, {
       records: sender.confirmed,
       details: details(),
-      state: options.state.store({
-        ...confirmed,
-        uncertain: mergeSpans(previousUncertain, sender.uncertain),
-        uncertainSentAt: new Date().toISOString(),
-      }),
+      state: withUncertain(confirmed),
     });
   }
+}
+
+/**
+ * A failure after which the server may hold part of the batch without having said so: the connection cut or
+ * timed out once the request could have gone out. An HTTP answer is the server's word on the whole request, and
+ * a connection refused, a host unknown or a TLS failure carried no request at all.
+ */
+function fateUnknown(error: unknown): boolean {
+  if (error instanceof HttpStatusError) return false;
+  return !['refused', 'dns', 'tls-verification', 'tls-protocol', 'http-status'].includes(
+    classifyNetworkError(error).kind,
+  );
 }
 
 /** The longest wait for an uncertain batch to settle: a busy server ends a request it read whole in seconds. */

@@ -1,4 +1,5 @@
 import type { ExportContext } from '../../../src/contract/destination.js';
+import { HttpStatusError } from '../../../src/net/http-errors.js';
 import { DATA_KINDS } from '../../../src/domain/vocabulary.js';
 import type { DataKind, EnergyDirection } from '../../../src/domain/vocabulary.js';
 import { addDays } from '../../../src/domain/paris-time.js';
@@ -162,7 +163,7 @@ export function memoryServer(): MemoryServer {
         // The bytes are only lent until the promise settles: read them before answering.
         const samples = readLines(body.toString('utf8'));
         await Promise.resolve();
-        if (server.refuse(count)) throw new Error(`HTTP 503 on request ${count}`);
+        if (server.refuse(count)) throw new HttpStatusError(503, '', `request ${count}`, '');
         server.requests.push(samples);
         server.stored.push(...samples);
       },

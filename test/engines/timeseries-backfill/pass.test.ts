@@ -108,7 +108,7 @@ describe('runBackfillPass', () => {
     const records = data();
     const failed = await refusedPass(runBackfillPass(exportContext(records, { now: NOW }), options(server)));
 
-    expect(failed.message).toMatch(/^Memory stopped accepting samples after \d+: HTTP 503 on request 3$/);
+    expect(failed.message).toMatch(/^Memory stopped accepting samples after \d+: HTTP 503 from request 3$/);
     expect(failed.records).toBe(server.stored.length);
     expect(server.stored.length).toBeLessThan(ALL_SAMPLES - 48);
     const partial = readBackfillState(failed.state);
@@ -137,7 +137,7 @@ describe('runBackfillPass', () => {
     const server = memoryServer();
     server.refuse = () => true;
     const failure = runBackfillPass(exportContext(data(), { now: NOW }), options(server));
-    await expect(failure).rejects.toThrow(/^Memory accepted nothing: HTTP 503 on request 1$/);
+    await expect(failure).rejects.toThrow(/^Memory accepted nothing: HTTP 503 from request 1$/);
     await expect(failure).rejects.toMatchObject({ confirmed: undefined });
   });
 

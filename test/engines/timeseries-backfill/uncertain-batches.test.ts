@@ -129,6 +129,38 @@ describe('a batch whose fate is unknown', () => {
     expect(readBackfillState(resumed.state).uncertain).toBeUndefined();
   });
 
+  it('the first batch cut mid-body, nothing confirmed: its spans are kept all the same, nothing stored twice', async () => {
+    const server = cuttingServer(1);
+    const records = memoryData('2024-01-01', DAYS, WRITTEN);
+    const failed = await failedPass(
+      runBackfillPass(exportContext(records, { now: NOW, exportData }), options(server)),
+    );
+    expect(failed.message).toMatch(/^Memory accepted nothing: /);
+    expect(server.stored.length).toBeGreaterThan(0);
+    expect(failed.confirmed?.records).toBe(0);
+    expect(readBackfillState(failed.confirmed!.state).uncertain?.length).toBeGreaterThan(0);
+
+    await runBackfillPass(
+      exportContext(records, { now: NOW, exportData, state: failed.confirmed!.state }),
+      options(server),
+    );
+    expect(server.stored).toHaveLength(ALL_SAMPLES);
+    expect(new Set(server.stored.map(keyOf)).size).toBe(ALL_SAMPLES);
+  });
+
+  it('refused before anything reached the server: no state to keep', async () => {
+    const server = memoryServer();
+    server.writer = {
+      ...server.writer,
+      send: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
+    };
+    const records = memoryData('2024-01-01', DAYS, WRITTEN);
+    const failed = await failedPass(
+      runBackfillPass(exportContext(records, { now: NOW, exportData }), options(server)),
+    );
+    expect(failed.confirmed).toBeUndefined();
+  });
+
   it('killed mid-request: the checkpoint made before the request lets the next pass store nothing twice', async () => {
     const server = cuttingServer(3);
     const records = memoryData('2024-01-01', DAYS, WRITTEN);

@@ -107,6 +107,7 @@ export const influxdbFaults: FaultAdapter = {
   id: 'influxdb',
   title: `InfluxDB, against ${backendTitle},`,
   envPrefix: 'INFLUXDB',
+  unconfirmedStateKeys: ['uncertain', 'uncertainSentAt'],
   available: influxdbAvailable,
   data: { detailed: true, seed: 14, tempo: true, ecowatt: true },
 

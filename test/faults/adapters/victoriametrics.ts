@@ -67,6 +67,7 @@ export const victoriaMetricsFaults: FaultAdapter = {
   id: 'victoriametrics',
   title: `VictoriaMetrics, against ${backendTitle},`,
   envPrefix: 'VICTORIAMETRICS',
+  unconfirmedStateKeys: ['uncertain', 'uncertainSentAt'],
   data: { detailed: true, seed: 13, tempo: true, ecowatt: true },
 
   async start({ database, today }) {

@@ -231,14 +231,6 @@ export class BatchSender {
     return false;
   }
 
-  /**
-   * Starts sending what is pending (once the batch in flight was accepted, throwing its failure) without waiting
-   * for the answer: `whenAccepted` and `confirmed` tell it.
-   */
-  async sendPending(): Promise<void> {
-    await this.startPending();
-  }
-
   /** Sends what is pending and waits until everything added so far is accepted (throws if it was not). */
   async flush(): Promise<void> {
     await this.startPending();

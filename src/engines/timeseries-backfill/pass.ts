@@ -127,11 +127,10 @@ export async function runBackfillPass<S extends BackfillState>(
   });
 
   try {
-    // National data first: it is small, and what was confirmed of it stays confirmed if energy fails later
-    // (it goes out now, in a batch of its own, while energy is being read).
+    // National data first, in full batches as it comes; its remainder shares the next batch (an idle pass sends
+    // the Tempo season's counts and its own figures in one request).
     if (ctx.exportData.has('tempo')) await sendTempo(pass);
     if (ctx.exportData.has('ecowatt')) await sendEcowatt(pass);
-    await sender.sendPending();
     await sendEnergy(pass);
 
     const records = sender.added;

@@ -24,7 +24,7 @@ const compileCache = self.endsWith('.js') ? installCompileCache(dirname(self)) :
 // No top-level await: the bundle is CommonJS (scripts/build.mjs).
 void (async () => {
   const [{ main }, { processIo }] = await Promise.all([import('./main.js'), import('./process-io.js')]);
-  await applyHeapSettings(process.argv.slice(2), () => compileCache?.save());
+  await applyHeapSettings(process.argv.slice(2), (flags) => compileCache?.flagsChanging(flags));
   const exitCode = await main(process.argv.slice(2), processIo(controller.signal));
   process.exitCode = exitCode;
   // A library keeping a socket open must not leave cron waiting forever.

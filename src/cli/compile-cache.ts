@@ -24,14 +24,14 @@ import { COMPILE_CACHE_VARIABLE } from '../config/environment.js';
 
 export interface CompileCache {
   /**
-   * Writes the code of the files compiled without a usable cache. V8 rejects a cache made under other flags
-   * (`--heap-growing-percent` included), so this runs before the heap settings change them, and at exit if they
-   * never did.
+   * To be called just before V8's flags change (the heap settings, `--heap-growing-percent` among them): V8
+   * rejects code cached under other flags. Writes what was compiled without a usable cache so far; what is compiled
+   * from then on is cached in the directory of the new flags, and written at exit.
    */
-  save(): void;
+  flagsChanging(flags: readonly string[]): void;
 }
 
-const DISABLED: CompileCache = { save: () => {} };
+const DISABLED: CompileCache = { flagsChanging: () => {} };
 
 /** FNV-1a, in hex: names the flags' directory without loading node:crypto on every start. */
 function stringHash(text: string): string {
@@ -43,12 +43,13 @@ function stringHash(text: string): string {
 
 /**
  * med-export's cache directory: systemd's `CacheDirectory=` (the unit sets it), else `$XDG_CACHE_HOME/med-export`,
- * else `~/.cache/med-export`; in it, one directory per kind of Node process (V8 rejects another's code).
+ * else `~/.cache/med-export`; in it, one directory per kind of Node process and V8 flags set while running (V8
+ * rejects another's code).
  */
-function cacheDirectory(env: NodeJS.ProcessEnv): string | null {
+function cacheDirectory(env: NodeJS.ProcessEnv, flagsSet: readonly string[]): string | null {
   const cacheHome = env['XDG_CACHE_HOME'] || join(env['HOME'] || homedir(), '.cache');
   const base = env['CACHE_DIRECTORY'] || join(cacheHome, 'med-export');
-  const flags = JSON.stringify([process.execArgv, env['NODE_OPTIONS'] ?? '']);
+  const flags = JSON.stringify([process.execArgv, env['NODE_OPTIONS'] ?? '', flagsSet]);
   const directory = join(base, 'compile-cache', `v8-${process.version}-${process.arch}-${stringHash(flags)}`);
   try {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
@@ -74,16 +75,16 @@ function entryName(file: string): string {
  */
 export function installCompileCache(bundleDirectory: string, env = process.env): CompileCache {
   if (env[COMPILE_CACHE_VARIABLE] === 'off') return DISABLED;
-  const directory = cacheDirectory(env);
+  let directory = cacheDirectory(env, []);
   if (directory === null) return DISABLED;
   const prefix = bundleDirectory + sep;
-  const toWrite: { script: Script; name: string }[] = [];
+  let toWrite: { script: Script; name: string }[] = [];
   const loader = Module.prototype as unknown as {
     _compile(this: Module, content: string, filename: string): unknown;
   };
   const compile = loader._compile;
   loader._compile = function (this: Module, content: string, filename: string) {
-    if (!filename.startsWith(prefix) || !filename.endsWith('.js'))
+    if (directory === null || !filename.startsWith(prefix) || !filename.endsWith('.js'))
       return compile.call(this, content, filename);
     const name = entryName(filename);
     let cachedData: Buffer | undefined;
@@ -105,14 +106,13 @@ export function installCompileCache(bundleDirectory: string, env = process.env):
     );
   };
 
-  let saved = false;
-  const save = () => {
-    if (saved) return;
-    saved = true;
-    loader._compile = compile;
-    if (toWrite.length === 0) return;
+  /** Writes the code of the files compiled without a usable cache, under the flags they were compiled with. */
+  const write = () => {
+    const written = toWrite;
+    toWrite = [];
+    if (directory === null || written.length === 0) return;
     try {
-      for (const { script, name } of toWrite) {
+      for (const { script, name } of written) {
         const temporary = join(directory, `${name}.${process.pid}.tmp`);
         writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
         renameSync(temporary, join(directory, name));
@@ -131,6 +131,11 @@ export function installCompileCache(bundleDirectory: string, env = process.env):
       // Not cached this time: compiled again next time.
     }
   };
-  process.once('exit', save);
-  return { save };
+  process.once('exit', write);
+  return {
+    flagsChanging(flags) {
+      write();
+      directory = cacheDirectory(env, flags);
+    },
+  };
 }

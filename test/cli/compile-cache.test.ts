@@ -13,10 +13,14 @@ let bundle: string;
 let cacheHome: string;
 
 /**
- * A process like the CLI: the cache installed over `bundle`, its entry loaded, then (like the heap settings of a
- * long export) the cache saved and V8's flags changed when asked.
+ * A process like the CLI: the cache installed over `bundle`, its entry loaded and run, which loads its part; like
+ * the heap settings of a long export, V8's flags changed when asked (the cache told first), after the part was
+ * loaded or (`before: 'part'`) between the entry and the part.
  */
-function run(env: Record<string, string> = {}, options: { changeFlags?: boolean } = {}): string {
+function run(
+  env: Record<string, string> = {},
+  options: { changeFlags?: boolean; before?: 'part' } = {},
+): string {
   // One script for every run: Node's own options (execArgv, `-e`'s text among them) name the cache's directory.
   const script = join(work, 'run.mjs');
   writeFileSync(
@@ -25,18 +29,21 @@ function run(env: Record<string, string> = {}, options: { changeFlags?: boolean 
     import { setFlagsFromString } from 'node:v8';
     const { installCompileCache } = await import(${JSON.stringify(moduleUrl)});
     const cache = installCompileCache(${JSON.stringify(bundle)});
-    console.log(createRequire(import.meta.url)(${JSON.stringify(join(bundle, 'entry.js'))}).answer());
-    if (process.env.CHANGE_FLAGS) {
-      cache.save();
+    const changeFlags = () => {
+      cache.flagsChanging(['--heap-growing-percent=20']);
       setFlagsFromString('--heap-growing-percent=20');
-    }`,
+    };
+    const entry = createRequire(import.meta.url)(${JSON.stringify(join(bundle, 'entry.js'))});
+    if (process.env.CHANGE_FLAGS === 'before part') changeFlags();
+    console.log(entry.answer());
+    if (process.env.CHANGE_FLAGS === 'after') changeFlags();`,
   );
   return execFileSync(process.execPath, ['--import', 'tsx', script], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
       XDG_CACHE_HOME: cacheHome,
-      ...(options.changeFlags ? { CHANGE_FLAGS: '1' } : {}),
+      ...(options.changeFlags ? { CHANGE_FLAGS: options.before ? 'before part' : 'after' } : {}),
       ...env,
     },
     encoding: 'utf8',
@@ -114,6 +121,14 @@ describe('the compile cache', () => {
     const written = entries();
     expect(written.size).toBe(2);
     expect(run()).toBe('first');
+    expect(entries()).toEqual(written);
+  });
+
+  it('caches a file first loaded after the flags changed under those flags, valid for the next such run', () => {
+    run({}, { changeFlags: true, before: 'part' });
+    const written = entries();
+    expect([...written.keys()].map((name) => name.split('-')[0]).sort()).toEqual(['entry.js', 'part.js']);
+    expect(run({}, { changeFlags: true, before: 'part' })).toBe('first');
     expect(entries()).toEqual(written);
   });
 

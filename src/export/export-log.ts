@@ -234,6 +234,13 @@ export async function completeLog(
     .with('completed', () => completeRow)
     .insertInto('export_state')
     .values(values)
-    .onConflict((oc) => oc.column('destination').doUpdateSet(values))
+    // The row's new values from `excluded`: the state (a few kB to tens of kB) goes over the wire once.
+    .onConflict((oc) =>
+      oc.column('destination').doUpdateSet({
+        state: (eb) => eb.ref('excluded.state'),
+        watermark: (eb) => eb.ref('excluded.watermark'),
+        updated_at: sql<Date>`now()`,
+      }),
+    )
     .execute();
 }

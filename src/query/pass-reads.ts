@@ -25,6 +25,14 @@ const REUSE_MS = 60_000;
 const CHANGES_WIDENED_MS = 15 * 60_000;
 
 /**
+ * Reads whose answers are a few hundred rows each, asked by every destination that shows current values (the 400
+ * days of daily rows, MQTT, Home Assistant and Jeedom alike), with the last few of their answers kept: with 50
+ * PDLs, keeping every answer for a minute held 20 MB more at the peak of a backfill.
+ */
+const LARGER_READS = ['dailyRows'] as const satisfies readonly (keyof QueryLayer)[];
+const LARGER_ANSWERS_KEPT = 8;
+
+/**
  * The query layer as one export pass sees it: a small read asked again with the same arguments, by the same
  * destination or another, is answered from the first answer instead of another query (an idle cron pass of every
  * destination read the Tempo colours, the offer and the PDLs over twenty times). The rows' readers treat them as
@@ -32,15 +40,21 @@ const CHANGES_WIDENED_MS = 15 * 60_000;
  * (`changeCursor`), always go to the database.
  */
 export function passReads(query: QueryLayer, clock: () => number = Date.now): QueryLayer {
-  const answers = recentAnswers<unknown>(clock);
   const memoized = { ...query };
-  for (const name of REPEATED_READS) {
-    const read = query[name] as (...args: unknown[]) => Promise<unknown>;
-    (memoized as Record<string, unknown>)[name] = (...args: unknown[]) =>
-      answers(`${name}:${JSON.stringify(significant(args))}`, () => ({ answer: read(...args) })).then(
-        (value) => (Array.isArray(value) ? [...value] : value),
-      );
-  }
+  const reuse = (
+    names: readonly (keyof QueryLayer)[],
+    answers: ReturnType<typeof recentAnswers<unknown>>,
+  ) => {
+    for (const name of names) {
+      const read = query[name] as (...args: unknown[]) => Promise<unknown>;
+      (memoized as Record<string, unknown>)[name] = (...args: unknown[]) =>
+        answers(`${name}:${JSON.stringify(significant(args))}`, () => ({ answer: read(...args) })).then(
+          (value) => (Array.isArray(value) ? [...value] : value),
+        );
+    }
+  };
+  reuse(REPEATED_READS, recentAnswers<unknown>(clock));
+  reuse(LARGER_READS, recentAnswers<unknown>(clock, LARGER_ANSWERS_KEPT));
   memoized.changedDates = changedDatesFrom(query, clock);
   return memoized;
 }
@@ -76,9 +90,10 @@ function changedDatesFrom(query: QueryLayer, clock: () => number): QueryLayer['c
 
 /**
  * Answers kept by key for REUSE_MS: the kept one when it is young enough and `usable`, else a new one from `read`
- * (kept in its place). A failed read is forgotten, so the next call asks again rather than get the failure.
+ * (kept in its place). A failed read is forgotten, so the next call asks again rather than get the failure. Beyond
+ * `maxKept` answers, the oldest kept goes.
  */
-function recentAnswers<T, Facts extends object = object>(clock: () => number) {
+function recentAnswers<T, Facts extends object = object>(clock: () => number, maxKept = Infinity) {
   const kept = new Map<string, Facts & { answer: Promise<T>; at: number }>();
   return (
     key: string,
@@ -88,7 +103,9 @@ function recentAnswers<T, Facts extends object = object>(clock: () => number) {
     let entry = kept.get(key);
     if (!entry || clock() - entry.at > REUSE_MS || !usable(entry)) {
       const fresh = { ...read(), at: clock() };
+      kept.delete(key);
       kept.set(key, fresh);
+      if (kept.size > maxKept) kept.delete(kept.keys().next().value!);
       fresh.answer.catch(() => kept.get(key) === fresh && kept.delete(key));
       entry = fresh;
     }

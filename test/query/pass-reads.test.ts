@@ -62,6 +62,35 @@ describe("one pass's reads, over a real database", () => {
     expect(second[0]!.date).toBe('2025-01-01');
   });
 
+  it('keeps the last eight answers of the daily rows, not more', async () => {
+    const query = passReads(direct, clock);
+    now = 200_000;
+    const pdl = DEMO_PDL.usagePointId;
+    const firstDay = async (to: string) =>
+      (await query.dailyRows('consumption', pdl, { from: '2025-01-01', to }))[0]?.value;
+    const ends = [
+      '2025-01-01',
+      '2025-01-02',
+      '2025-01-03',
+      '2025-01-04',
+      '2025-01-05',
+      '2025-01-06',
+      '2025-01-07',
+    ];
+    const before = await firstDay('2025-01-08');
+    for (const to of ends) await firstDay(to);
+    await database.query(
+      `update consumption_data set value = value + 1 where usage_point_id = $1 and date = '2025-01-01' and granularity = 'daily'`,
+      [pdl],
+    );
+    // Eight answers kept: the first is still one of them.
+    expect(await firstDay('2025-01-08')).toBe(before);
+    await firstDay('2025-01-09');
+    // A ninth answer pushes the oldest out: the second is still kept, the first is read again.
+    expect(await firstDay('2025-01-01')).toBe(before);
+    expect(await firstDay('2025-01-08')).toBe(before! + 1);
+  });
+
   it('never reuses the clock: each change cursor is the database now', async () => {
     const query = passReads(direct, clock);
     const first = await query.changeCursor();

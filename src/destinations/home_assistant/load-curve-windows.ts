@@ -10,8 +10,8 @@ const WINDOW_DAYS = 62;
  * The detailed rows of one PDL direction from `fromDay` on (all of them without it), in the order of
  * `detailedPages`, read a window of days at a time. One keyset page over the whole history makes PostgreSQL
  * sort every remaining row for each page (the order on `coalesce(interval_start, '')` is not the index's),
- * while a window is an index range of a few thousand rows. An empty window jumps to the next day that has
- * rows, so gaps in the history cost one query each.
+ * while a window is an index range of a few thousand rows. A window ending before its last day jumps to the next
+ * day that has rows, so gaps in the history, and its end, cost one query each.
  */
 export async function* detailedWindows(
   query: QueryLayer,
@@ -27,13 +27,14 @@ export async function* detailedWindows(
   let start = fromDay ?? (await firstDayFrom(undefined));
   while (start !== undefined) {
     const to = addDays(start, WINDOW_DAYS - 1);
-    let rows = 0;
+    let lastDay: string | undefined;
     for await (const page of query.detailedPages(direction, usagePointId, { from: start, to })) {
-      rows += page.length;
+      lastDay = page.at(-1)?.date ?? lastDay;
       yield page;
     }
-    start = addDays(to, 1);
-    if (rows === 0) start = await firstDayFrom(start);
+    // A window that ends before its last day is followed by a gap (the end of the history on every later run):
+    // the next day with rows is asked for, not the next window.
+    start = lastDay === to ? addDays(to, 1) : await firstDayFrom(addDays(lastDay ?? to, 1));
   }
 }
 

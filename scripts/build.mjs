@@ -88,6 +88,11 @@ await build({
   target: 'node20',
   // Each import() becomes a require() when reached: one that stayed would start the ESM loader after all.
   supported: { 'dynamic-import': false },
+  // Less to read and hash at every start (6.3 MB -> 5.4 MB with maps); names are kept, and the maps still lead
+  // to the sources. Alternating builds, medians of 16: idle VictoriaMetrics pass 140.0 -> 133.2 ms, idle pass of
+  // all five 354 -> 328 ms.
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: true,
   // migrate.ts finds the migrations beside the package through import.meta.url.
   define: { 'import.meta.url': 'medExportFileUrl' },

@@ -90,18 +90,33 @@ const INTERRUPTED_MESSAGE =
 /** Where a running row keeps its last checkpoint (see `saveCheckpoint`). */
 const CHECKPOINT_KEY = 'checkpoint';
 
+/** The state document of export_state: the destination's own state with the runner's entries beside it. */
+function stateDocument(stored: StoredState): Record<string, unknown> {
+  return {
+    ...stored.state,
+    ...(stored.target ? { [TARGET_KEY]: stored.target } : {}),
+    ...(stored.earlierTargets && Object.keys(stored.earlierTargets).length > 0
+      ? { [EARLIER_TARGETS_KEY]: stored.earlierTargets }
+      : {}),
+    ...(stored.writeCounts ? { [WRITE_COUNTS_KEY]: stored.writeCounts } : {}),
+  };
+}
+
 /**
  * Keeps a destination's state part-way through a run in its `running` row: the stored state (export_state)
- * only changes when a run ends, or when a run that died is closed (`startRun`).
+ * only changes when a run ends, or when a run that died is closed (`startRun`), which then adopts this document
+ * whole. So it carries the target and the earlier targets' states as the run's end would have stored them; not
+ * the write counts, which only a finished run may vouch for.
  */
 export async function saveCheckpoint(
   db: Kysely<Database>,
   logId: string,
-  state: Record<string, unknown>,
+  stored: StoredState,
 ): Promise<void> {
+  const document = stateDocument({ ...stored, writeCounts: null });
   await db
     .updateTable('export_logs')
-    .set({ details: JSON.stringify({ [CHECKPOINT_KEY]: state }) })
+    .set({ details: JSON.stringify({ [CHECKPOINT_KEY]: document }) })
     .where('id', '=', logId)
     .execute();
 }
@@ -219,14 +234,7 @@ export async function completeLog(
   }
   const values = {
     destination,
-    state: JSON.stringify({
-      ...completion.state.state,
-      ...(completion.state.target ? { [TARGET_KEY]: completion.state.target } : {}),
-      ...(completion.state.earlierTargets && Object.keys(completion.state.earlierTargets).length > 0
-        ? { [EARLIER_TARGETS_KEY]: completion.state.earlierTargets }
-        : {}),
-      ...(completion.state.writeCounts ? { [WRITE_COUNTS_KEY]: completion.state.writeCounts } : {}),
-    }),
+    state: JSON.stringify(stateDocument(completion.state)),
     watermark: completion.state.watermark,
     updated_at: sql<Date>`now()`,
   };

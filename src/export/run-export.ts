@@ -182,7 +182,7 @@ async function runDestination(
         selected,
         stored,
         otherResults,
-        (state) => saveCheckpoint(connection, logId, state),
+        (state) => saveCheckpoint(connection, logId, { ...stored, state }),
       );
       await completeLog(connection, id, logId, {
         status: 'success',

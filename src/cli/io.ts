@@ -46,6 +46,8 @@ export interface Output {
 export function createOutput(io: CliIo, options: GlobalOptions): Output {
   const level: LogLevel = options.verbose ? 'verbose' : options.quiet ? 'quiet' : 'normal';
   const colorful = io.isTTY && options.color !== false && !io.env.NO_COLOR;
+  // Checked once, on the first time printed (Intl's zone data loads only then).
+  let zone: { name: string | undefined } | undefined;
   return {
     io,
     log: createLogger(level, io.stderr),
@@ -54,7 +56,10 @@ export function createOutput(io: CliIo, options: GlobalOptions): Output {
     quiet: level === 'quiet',
     print: (line) => io.stdout(`${redact(line)}\n`),
     printError: (line) => io.stderr(`${redact(line)}\n`),
-    time: (date) => formatLocalTime(date, validTimeZone(io.env.TZ)),
+    time: (date) => {
+      zone ??= { name: validTimeZone(io.env.TZ) };
+      return formatLocalTime(date, zone.name);
+    },
   };
 }
 

@@ -26,15 +26,17 @@ export function printResults(
     return;
   }
   const { color } = output;
-  const say = (line: string) => {
-    if (!output.quiet) output.print(line);
+  // A line made only when shown: under --quiet (cron), the time of a "not due" line is not even formatted.
+  const say = (line: () => string) => {
+    if (!output.quiet) output.print(line());
   };
   for (const result of results) {
     const seconds = `${(result.durationMs / 1000).toFixed(1)} s`;
     switch (result.status) {
       case 'success':
         say(
-          `${color.green('✔')} ${result.destination}: ${options.dryRun ? 'would send ' : ''}${result.summary} (${seconds})`,
+          () =>
+            `${color.green('✔')} ${result.destination}: ${options.dryRun ? 'would send ' : ''}${result.summary} (${seconds})`,
         );
         if (result.targetSwitch && !output.quiet) printTargetSwitch(output, result.targetSwitch);
         if (options.dryRun && !output.quiet) {
@@ -46,16 +48,17 @@ export function printResults(
       case 'error':
         // In the results (stdout) like every destination, and on stderr whatever --quiet says, so that
         // `>/dev/null` or --quiet never hides a failure.
-        say(`${color.red('✖')} ${result.destination}: ${result.status}: ${result.error}`);
+        say(() => `${color.red('✖')} ${result.destination}: ${result.status}: ${result.error}`);
         output.printError(`error: ${result.destination}: ${result.status}: ${result.error}`);
         break;
       case 'not_due':
         say(
-          `${color.dim('-')} ${result.destination}: not due until ${result.nextDueAt ? output.time(result.nextDueAt) : '?'} (use --force to export now)`,
+          () =>
+            `${color.dim('-')} ${result.destination}: not due until ${result.nextDueAt ? output.time(result.nextDueAt) : '?'} (use --force to export now)`,
         );
         break;
       case 'skipped':
-        say(`${color.yellow('-')} ${result.destination}: skipped, ${result.summary}`);
+        say(() => `${color.yellow('-')} ${result.destination}: skipped, ${result.summary}`);
         break;
     }
   }

@@ -118,7 +118,9 @@ export class BatchSender {
     const key = seriesId(sample);
     let series = this.seriesByKey.get(key);
     if (!series) {
-      series = this.series(sample);
+      // The series, not this first sample of it: its key is what the state names in uncertain spans.
+      const { value, timestampMs, ...seriesKey } = sample;
+      series = this.series(seriesKey);
       if (this.seriesByKey.size < MAX_REMEMBERED_SERIES) this.seriesByKey.set(key, series);
     }
     this.addValue(kind, series, sample.value, sample.timestampMs);

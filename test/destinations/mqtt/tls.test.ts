@@ -48,7 +48,8 @@ describe('MQTT over TLS (mqtts://)', () => {
   });
 
   it('trusts the CA given in MQTT_CA_CERT, or skips verification when told to', async () => {
-    for (const trust of [{ MQTT_CA_CERT: tunnel.caFile }, { MQTT_TLS_INSECURE: 'true' }]) {
+    const trusts: Record<string, string>[] = [{ MQTT_CA_CERT: tunnel.caFile }, { MQTT_TLS_INSECURE: 'true' }];
+    for (const trust of trusts) {
       const result = await runCli(['export', '--all', '--force'], { ...env, ...trust });
       expect(result.exitCode, result.stdout + result.stderr).toBe(0);
       // The broker acknowledged every publish through the tunnel (QoS 1).

@@ -68,8 +68,10 @@ beforeAll(async () => {
   await changeTempoPrices(database, PDL, CHANGE_DAY);
   // Each day's rows written when MyElectricalData's sync fetched them, so that the next run sees no change in
   // the energy itself: only the colour's arrival can re-send a day.
+  // Counted from the Paris date of the data, not PostgreSQL's `current_date` (UTC, a day behind from 23:00 UTC).
   await database.query(
-    `update consumption_data set updated_at = now() - interval '1 day' * (current_date - date)`,
+    `update consumption_data set updated_at = now() - interval '1 day' * ($1::date - date)`,
+    [today],
   );
   // A non-blue colour missing at the first run (the Tempo sync failed that day), published afterwards.
   const [colour] = await database.query<{ id: string; date: Date; color: string }>(

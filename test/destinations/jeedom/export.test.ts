@@ -109,10 +109,12 @@ describe.each(RELEASES)('against Jeedom %s', (release) => {
    * older days earlier. Only what changes after a run is then newer than its watermark.
    */
   async function spreadUpdatedAt(): Promise<void> {
+    // Days counted from the Paris date the data was generated for, not PostgreSQL's `current_date` (UTC): from
+    // 23:00 UTC the two differ, and the newest day would seem written a moment ago.
     for (const table of ['consumption_data', 'production_data']) {
-      await database.query(
-        `update ${table} set updated_at = now() - interval '1 day' * (current_date - date)`,
-      );
+      await database.query(`update ${table} set updated_at = now() - interval '1 day' * ($1::date - date)`, [
+        today,
+      ]);
     }
   }
 

@@ -2,7 +2,7 @@ import type { Payload } from '../../contract/destination.js';
 import { holds, storedSamplesOf } from './uncertain-spans.js';
 import type { StoredSamples } from './uncertain-spans.js';
 import { NUMBER_MAX_BYTES, writeLineEnd, writeValue } from './line-bytes.js';
-import { seriesId } from './series-id.js';
+import { seriesId, seriesKeyOf } from './series-id.js';
 import { seriesLines, seriesPoint } from './series-lines.js';
 import type { Series, SeriesPoint } from './series-lines.js';
 import type { LineFormat, Sample, SeriesKey, SeriesSpan, TimedValue } from './writer.js';
@@ -119,8 +119,7 @@ export class BatchSender {
     let series = this.seriesByKey.get(key);
     if (!series) {
       // The series, not this first sample of it: its key is what the state names in uncertain spans.
-      const { value, timestampMs, ...seriesKey } = sample;
-      series = this.series(seriesKey);
+      series = this.series(seriesKeyOf(sample));
       if (this.seriesByKey.size < MAX_REMEMBERED_SERIES) this.seriesByKey.set(key, series);
     }
     this.addValue(kind, series, sample.value, sample.timestampMs);

@@ -14,7 +14,7 @@ import type { NationalDaysPass } from './national-days.js';
 import type { BackfillState } from './state.js';
 import { planTariffs } from './tariff-days.js';
 import { mergeSpans, readBackSpans } from './uncertain-spans.js';
-import type { BackfillSchema, EnergyType, Sample, TimeSeriesWriter } from './writer.js';
+import type { BackfillSchema, EnergyType, Sample, SeriesSpan, TimeSeriesWriter } from './writer.js';
 
 /** Days back from today whose fingerprints stay in the state even when unchanged (MED re-fetches recent days). */
 const FINGERPRINT_DAYS = 40;
@@ -65,6 +65,13 @@ export async function runBackfillPass<S extends BackfillState>(
   const previous = options.state.read(ctx.state);
   const previousUncertain = previous.uncertain ?? [];
   const { checkpoint } = ctx;
+  /** A state that also names `spans` as of unknown fate, to read back next time, and when they went out. */
+  const withUncertain = (state: S, spans: readonly SeriesSpan[]) =>
+    options.state.store({
+      ...state,
+      uncertain: mergeSpans(previousUncertain, spans),
+      uncertainSentAt: new Date().toISOString(),
+    });
   // A dry run sends nothing, whatever the writer: the batches become payloads. Before each batch goes out, what
   // is confirmed so far and what this batch carries are recorded, so a process killed mid-request leaves the
   // next pass knowing which spans to read back.
@@ -76,14 +83,7 @@ export async function runBackfillPass<S extends BackfillState>(
           ...writer,
           ...(checkpoint
             ? {
-                beforeSend: (spans) =>
-                  checkpoint(
-                    options.state.store({
-                      ...confirmed,
-                      uncertain: mergeSpans(previousUncertain, spans),
-                      uncertainSentAt: new Date().toISOString(),
-                    }),
-                  ),
+                beforeSend: (spans) => checkpoint(withUncertain(confirmed, spans)),
               }
             : {}),
         },
@@ -153,24 +153,22 @@ export async function runBackfillPass<S extends BackfillState>(
     const reason = ctx.signal.aborted
       ? 'interrupted before the end'
       : redact(error instanceof Error ? error.message : String(error));
-    const withUncertain = (state: S) =>
-      options.state.store({
-        ...state,
-        uncertain: mergeSpans(previousUncertain, sender.uncertain),
-        uncertainSentAt: new Date().toISOString(),
-      });
     if (sender.confirmed === 0) {
       const message = `${title} accepted nothing: ${reason}`;
       // A first batch cut mid-body may have left its complete lines on the server (VictoriaMetrics stores them
       // as the body streams in, and keeps a sample sent twice twice): its spans are kept for the next pass to
       // read back.
       if (sender.uncertain.length === 0 || !fateUnknown(error)) throw new DeliveryError(message);
-      throw new DeliveryError(message, { records: 0, details: details(), state: withUncertain(previous) });
+      throw new DeliveryError(message, {
+        records: 0,
+        details: details(),
+        state: withUncertain(previous, sender.uncertain),
+      });
     }
     throw new DeliveryError(`${title} stopped accepting samples after ${sender.confirmed}: ${reason}`, {
       records: sender.confirmed,
       details: details(),
-      state: withUncertain(confirmed),
+      state: withUncertain(confirmed, sender.uncertain),
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { SeriesKey } from './writer.js';
+import type { Sample, SeriesKey } from './writer.js';
 
 /** A text naming one series: lengths keep it unambiguous whatever its names and values hold. */
 export function seriesId(key: SeriesKey): string {
@@ -13,4 +13,9 @@ export function seriesId(key: SeriesKey): string {
     id += ` "${name.length}:${name}${value.length}:${value}`;
   }
   return id;
+}
+
+/** The series a sample belongs to: the sample without its value and instant. */
+export function seriesKeyOf({ value: _value, timestampMs: _timestampMs, ...key }: Sample): SeriesKey {
+  return key;
 }
